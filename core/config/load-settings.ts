@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { Template, TemplateError, type VectorAttribute } from '../template/index.js';
+import { DEFAULT_SETTINGS, type Settings } from './settings.js';
+
+/** A configuration file that cannot be used; the message names the file, the setting and the fix. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads a stratusd configuration file, written in OpenNebula's template syntax like
+ * oned.conf, over the defaults. A missing file means all defaults. Unknown settings
+ * are errors, so that a misspelt name does not go unnoticed.
+ */
+export function loadSettings(file: string | undefined): Settings {
+  if (!file) return structuredClone(DEFAULT_SETTINGS);
+
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_SETTINGS);
+    throw new ConfigError(`cannot read configuration file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+
+  let template: Template;
+  try {
+    template = Template.parseText(text);
+  } catch (error) {
+    const reason = error instanceof TemplateError ? error.message : String(error);
+    throw new ConfigError(`${file}: ${reason}`, { cause: error });
+  }
+
+  return applySettings(template, file);
+}
+
+type Reader = {
+  int(name: string, current: number, min?: number): number;
+  octal(name: string, current: number): number;
+  choice<T extends string>(name: string, current: T, allowed: readonly T[]): T;
+  text(name: string, current: string): string;
+};
+
+function makeReader(file: string, section: string, lookup: (name: string) => string | undefined): Reader {
+  const label = (name: string) => (section ? `${section}/${name}` : name);
+
+  return {
+    int(name, current, min = 0) {
+      const raw = lookup(name);
+      if (raw === undefined) return current;
+      if (!/^-?\d+$/.test(raw.trim()) || Number(raw) < min) {
+        throw new ConfigError(`${file}: ${label(name)} must be an integer of at least ${min}, got "${raw}"`);
+      }
+      return Number(raw);
+    },
+    octal(name, current) {
+      const raw = lookup(name);
+      if (raw === undefined) return current;
+      if (!/^[0-7]{1,3}$/.test(raw.trim())) {
+        throw new ConfigError(`${file}: ${label(name)} must be an octal mask such as 177, got "${raw}"`);
+      }
+      return parseInt(raw, 8);
+    },
+    choice(name, current, allowed) {
+      const raw = lookup(name);
+      if (raw === undefined) return current;
+      const value = raw.trim().toUpperCase();
+      const match = allowed.find((option) => option.toUpperCase() === value);
+      if (!match) {
+        throw new ConfigError(`${file}: ${label(name)} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      }
+      return match;
+    },
+    text(name, current) {
+      return lookup(name) ?? current;
+    },
+  };
+}
+
+const KNOWN = {
+  top: ['LISTEN_ADDRESS', 'PORT', 'LOG', 'DB', 'RPC', 'AUTH', 'DEFAULT_UMASK', 'API_LIST_ORDER'],
+  LOG: ['LEVEL'],
+  DB: ['BACKEND', 'SYNCHRONOUS', 'BUSY_TIMEOUT_MS'],
+  RPC: [
+    'MAX_BODY_BYTES', 'MAX_DEPTH', 'MAX_STRING_LENGTH', 'MAX_PARAMS', 'MAX_CONNECTIONS',
+    'MAX_CONCURRENT_CALLS', 'REQUEST_TIMEOUT_MS', 'KEEPALIVE_TIMEOUT_MS',
+  ],
+  AUTH: ['MAX_TOKEN_SECONDS'],
+} as const;
+
+function checkKnown(file: string, section: string, names: string[], known: readonly string[]): void {
+  for (const name of names) {
+    if (!known.includes(name)) {
+      const where = section ? `${section}/${name}` : name;
+      throw new ConfigError(`${file}: unknown setting ${where}; the shipped etc/stratusd.conf lists every setting`);
+    }
+  }
+}
+
+function vectorReader(file: string, template: Template, section: keyof typeof KNOWN): Reader {
+  const vector: VectorAttribute | undefined = template.getVector(section);
+  if (vector) checkKnown(file, section, vector.entries().map(([name]) => name), KNOWN[section]);
+  return makeReader(file, section, (name) => vector?.get(name));
+}
+
+function applySettings(template: Template, file: string): Settings {
+  checkKnown(file, '', template.attributes().map((a) => a.name), KNOWN.top);
+  const settings = structuredClone(DEFAULT_SETTINGS);
+
+  const top = makeReader(file, '', (name) => template.get(name));
+  settings.listenAddress = top.text('LISTEN_ADDRESS', settings.listenAddress);
+  settings.port = top.int('PORT', settings.port);
+  settings.defaultUmask = top.octal('DEFAULT_UMASK', settings.defaultUmask);
+  settings.listOrder = top.choice('API_LIST_ORDER', settings.listOrder, ['ASC', 'DESC'] as const);
+
+  const log = vectorReader(file, template, 'LOG');
+  settings.logLevel = log.choice('LEVEL', settings.logLevel, ['error', 'warn', 'info', 'debug']);
+
+  const db = vectorReader(file, template, 'DB');
+  db.choice('BACKEND', 'sqlite', ['sqlite'] as const);
+  settings.db.synchronous = db.choice('SYNCHRONOUS', settings.db.synchronous, ['FULL', 'NORMAL'] as const);
+  settings.db.busyTimeoutMs = db.int('BUSY_TIMEOUT_MS', settings.db.busyTimeoutMs);
+
+  const rpc = vectorReader(file, template, 'RPC');
+  settings.rpc.maxBodyBytes = rpc.int('MAX_BODY_BYTES', settings.rpc.maxBodyBytes, 1024);
+  settings.rpc.maxDepth = rpc.int('MAX_DEPTH', settings.rpc.maxDepth, 2);
+  settings.rpc.maxStringLength = rpc.int('MAX_STRING_LENGTH', settings.rpc.maxStringLength, 256);
+  settings.rpc.maxParams = rpc.int('MAX_PARAMS', settings.rpc.maxParams, 16);
+  settings.rpc.maxConnections = rpc.int('MAX_CONNECTIONS', settings.rpc.maxConnections, 1);
+  settings.rpc.maxConcurrentCalls = rpc.int('MAX_CONCURRENT_CALLS', settings.rpc.maxConcurrentCalls, 1);
+  settings.rpc.requestTimeoutMs = rpc.int('REQUEST_TIMEOUT_MS', settings.rpc.requestTimeoutMs, 100);
+  settings.rpc.keepAliveTimeoutMs = rpc.int('KEEPALIVE_TIMEOUT_MS', settings.rpc.keepAliveTimeoutMs, 100);
+
+  const auth = vectorReader(file, template, 'AUTH');
+  settings.auth.maxTokenSeconds = auth.int('MAX_TOKEN_SECONDS', settings.auth.maxTokenSeconds, 1);
+
+  return settings;
+}

@@ -1,0 +1,73 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadSettings } from './config/load-settings.js';
+import { Daemon } from './daemon.js';
+import { HomeInUseError } from './lock-file.js';
+import { STRATUS_VERSION } from './version.js';
+
+/** The checkout (or installed package) folder: dist/core/main.js is two levels below it. */
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError(`"${value}" is not a port number from 0 to 65535 (0 picks a free port).`);
+  }
+  return port;
+}
+
+function defaultConfigFile(): string | undefined {
+  const shipped = path.join(PROJECT_ROOT, 'etc', 'stratusd.conf');
+  return existsSync(shipped) ? shipped : undefined;
+}
+
+/** Runs stratusd until SIGTERM or SIGINT. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('stratusd')
+    .description('Stratus core daemon: OpenNebula-compatible XML-RPC API over SQLite')
+    .version(STRATUS_VERSION)
+    .option('--home <dir>', 'data folder (database, datastores, logs); default $STRATUS_HOME, else var/ in the checkout')
+    .option('--listen <address>', 'address to listen on (default from the configuration: 127.0.0.1)')
+    .option('--port <port>', 'TCP port; 0 picks a free one (default from the configuration: 2633)', parsePort)
+    .option('--config <file>', 'configuration file (default etc/stratusd.conf of the checkout)')
+    .parse(argv);
+
+  const options = program.opts<{ home?: string; listen?: string; port?: number; config?: string }>();
+  const home = options.home ?? process.env.STRATUS_HOME ?? path.join(PROJECT_ROOT, 'var');
+
+  let daemon: Daemon;
+  try {
+    if (options.config !== undefined && !existsSync(options.config)) {
+      throw new ConfigError(`configuration file ${options.config} does not exist; check the --config path`);
+    }
+    const settings = loadSettings(options.config ?? defaultConfigFile());
+    if (options.listen !== undefined) settings.listenAddress = options.listen;
+    if (options.port !== undefined) settings.port = options.port;
+    daemon = await Daemon.start({ home, settings, consoleLog: true });
+  } catch (error) {
+    const known = error instanceof ConfigError || error instanceof HomeInUseError;
+    const reason = known ? (error as Error).message : String((error as Error).stack ?? error);
+    process.stderr.write(`stratusd: ${reason}\n`);
+    process.exitCode = 1;
+    return;
+  }
+
+  process.stdout.write(`stratusd listening on ${daemon.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    daemon
+      .stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        process.stderr.write(`stratusd: error while stopping after ${signal}: ${String(error)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

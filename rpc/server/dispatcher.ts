@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Authenticator } from '../../core/auth/authenticator.js';
+import { ApiError, ErrorCode, FaultCode, RpcFault } from '../../core/errors/api-error.js';
+import { Errors } from '../../core/errors/catalogue.js';
+import type { DaemonLog } from '../../core/log/events.js';
+import {
+  I8,
+  parseMethodCall,
+  serializeFault,
+  serializeMethodResponse,
+  XmlRpcParseError,
+  type ParseLimits,
+  type XmlRpcValue,
+} from '../xmlrpc/index.js';
+import type { MethodTable } from './method-table.js';
+import { ParamReader } from './params.js';
+
+/** OpenNebula's response array on success. */
+function success(value: Parameters<typeof serializeMethodResponse>[0]): string {
+  return serializeMethodResponse([true, value, 0]);
+}
+
+/** OpenNebula's response array on failure: `[false, "[method] text", code, respId, -1 as i8]`. */
+function failure(method: string, error: ApiError): string {
+  return serializeMethodResponse([false, `[${method}] ${error.message}`, error.code, error.respId, new I8(-1)]);
+}
+
+/**
+ * Turns one request body into one response body: parses the call, finds the method,
+ * authenticates the session in parameter 0, runs the handler and encodes its result.
+ * Nothing a client sends makes it throw.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly methods: MethodTable,
+    private readonly authenticator: Authenticator,
+    private readonly log: DaemonLog,
+    private readonly limits: Partial<ParseLimits>,
+  ) {}
+
+  async handle(body: string, client: string): Promise<string> {
+    const reqId = randomUUID().slice(0, 8);
+    const started = performance.now();
+    let method = '-';
+    let uid = -1;
+    let code = 0;
+
+    try {
+      const call = parseMethodCall(body, this.limits);
+      method = call.methodName;
+
+      const definition = this.methods.get(method);
+      if (!definition) throw new RpcFault(FaultCode.NO_SUCH_METHOD, `Method '${method}' not defined`);
+
+      const session = readSession(method, call.params);
+      const requester = await this.authenticator.authenticate(session);
+      uid = requester.uid;
+
+      const params = new ParamReader(method, call.params);
+      const value = await definition.handler({ reqId, method, client, requester }, params);
+      return success(value);
+    } catch (error) {
+      const response = this.errorResponse(error, { reqId, method, client, uid });
+      code = response.code;
+      return response.body;
+    } finally {
+      const ms = Math.round((performance.now() - started) * 100) / 100;
+      this.log.rpcCall({ reqId, uid, client, method, code, ms });
+    }
+  }
+
+  private errorResponse(
+    error: unknown,
+    ids: { reqId: string; method: string; client: string; uid: number },
+  ): { body: string; code: number } {
+    if (error instanceof XmlRpcParseError) {
+      this.log.rpcRejected({ reqId: ids.reqId, client: ids.client, reason: error.message });
+      return { body: serializeFault(FaultCode.PARSE_ERROR, `malformed XML-RPC call: ${error.message}`), code: FaultCode.PARSE_ERROR };
+    }
+    if (error instanceof RpcFault) {
+      return { body: serializeFault(error.faultCode, error.message), code: error.faultCode };
+    }
+    if (error instanceof ApiError) {
+      return { body: failure(ids.method, error), code: error.code };
+    }
+
+    this.log.internalError({ reqId: ids.reqId, method: ids.method, uid: ids.uid }, error);
+    return { body: failure(ids.method, Errors.internal(ids.reqId)), code: ErrorCode.INTERNAL };
+  }
+}
+
+function readSession(method: string, params: readonly XmlRpcValue[]): string {
+  const first = params[0];
+  if (first === undefined) {
+    throw new RpcFault(FaultCode.TYPE_ERROR, `${method}: not enough parameters; parameter 0 (session) is missing`);
+  }
+  if (first.type !== 'string') {
+    throw new RpcFault(FaultCode.TYPE_ERROR, `${method}: parameter 0 (session) must be a string "user:password"`);
+  }
+  return first.value;
+}
