@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import { buildContainer } from './container.js';
+import { buildContainer, registrySettings } from './container.js';
 import type { Settings } from './config/settings.js';
 import { bootstrapIfEmpty } from './db/bootstrap.js';
 import { migrate } from './db/migrate.js';
@@ -10,7 +10,9 @@ import { SqliteDatabase } from './db/sqlite-database.js';
 import { LockFile } from './lock-file.js';
 import { DaemonLog } from './log/events.js';
 import { createWinstonLogger } from './log/logger.js';
+import type { PluginRegistry } from './plugins/plugin-registry.js';
 import { Tokens } from './tokens.js';
+import type { VmLog } from './vm-log/vm-log.js';
 import { buildMethodTable } from '../rpc/methods/index.js';
 import { Dispatcher } from '../rpc/server/dispatcher.js';
 import { RpcHttpServer, RPC_PATH } from '../rpc/server/http-server.js';
@@ -24,21 +26,61 @@ export interface DaemonOptions {
   now?: () => number;
 }
 
+/** The parts of a running daemon that `stop` shuts down besides the server. */
+interface DaemonParts {
+  lock: LockFile;
+  server: RpcHttpServer;
+  database: SqliteDatabase;
+  log: DaemonLog;
+  plugins: PluginRegistry;
+  vmLog: VmLog;
+}
+
 /**
- * One running stratusd: its home folder lock, database, services and XML-RPC server.
- * `start` does all the I/O; `stop` undoes it in reverse order.
+ * Creates the configured plugin folders that lie in the home folder, such as
+ * HOME/plugins, so that plugins can be dropped there. Folders elsewhere are left
+ * alone; a folder that cannot be created is logged and skipped.
+ */
+function createHomePluginFolders(home: string, settings: Settings, log: DaemonLog): void {
+  for (const folder of registrySettings(settings, home).folders) {
+    const relative = path.relative(home, folder);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+
+    try {
+      mkdirSync(folder, { recursive: true, mode: 0o750 });
+    } catch (error) {
+      log.warn('plugins.folder_not_created', { folder, error: (error as Error).message });
+    }
+  }
+}
+
+/**
+ * Starts the plugin registry. The registry rejects and logs a plugin that fails to
+ * load. A failure of the registry itself, such as of the folder watcher, is logged
+ * here, and the daemon serves with the plugins that did load.
+ */
+async function startPlugins(plugins: PluginRegistry, log: DaemonLog): Promise<void> {
+  try {
+    await plugins.start();
+  } catch (error) {
+    log.internalError({ step: 'plugins.start' }, error);
+  }
+}
+
+/**
+ * One running stratusd: its home folder lock, database, plugins, services and
+ * XML-RPC server. `start` does all the I/O; `stop` undoes it in reverse order.
  */
 export class Daemon {
+  private stopping: Promise<void> | undefined;
+
   private constructor(
     readonly home: string,
     readonly url: string,
     readonly port: number,
     readonly container: DependencyContainer,
     readonly adminAuthFile: string,
-    private readonly lock: LockFile,
-    private readonly server: RpcHttpServer,
-    private readonly database: SqliteDatabase,
-    private readonly log: DaemonLog,
+    private readonly parts: DaemonParts,
   ) {}
 
   static async start(options: DaemonOptions): Promise<Daemon> {
@@ -60,11 +102,30 @@ export class Daemon {
       createWinstonLogger({ logDir: path.join(home, 'log'), level: settings.logLevel, console: options.consoleLog }),
     );
 
-    const dbFile = path.join(home, 'stratus.db');
-    const database = await SqliteDatabase.open(dbFile, settings.db);
-    const schemaVersion = await migrate(database, MIGRATIONS);
-    log.databaseOpened({ file: dbFile, schemaVersion });
+    let database: SqliteDatabase | undefined;
+    try {
+      const dbFile = path.join(home, 'stratus.db');
+      database = await SqliteDatabase.open(dbFile, settings.db);
+      const schemaVersion = await migrate(database, MIGRATIONS);
+      log.databaseOpened({ file: dbFile, schemaVersion });
 
+      return await Daemon.serve(home, lock, options, log, database);
+    } catch (error) {
+      log.startFailed(error);
+      await database?.close().catch(() => undefined);
+      await log.close();
+      throw error;
+    }
+  }
+
+  private static async serve(
+    home: string,
+    lock: LockFile,
+    options: DaemonOptions,
+    log: DaemonLog,
+    database: SqliteDatabase,
+  ): Promise<Daemon> {
+    const { settings } = options;
     const container = buildContainer({ settings, home, log, database, now: options.now });
     const store = container.resolve(Tokens.Store);
     const acl = container.resolve(Tokens.AclStore);
@@ -72,29 +133,68 @@ export class Daemon {
     if (created) log.bootstrapCreated({ adminAuthFile: created });
     await acl.load(database);
 
-    const methods = buildMethodTable(container.resolve(Tokens.CoreApi));
+    const plugins = container.resolve(Tokens.Plugins);
+    const vmLog = container.resolve(Tokens.VmLog);
+    createHomePluginFolders(home, settings, log);
+    await startPlugins(plugins, log);
+
+    try {
+      const server = Daemon.buildServer(container, settings, log);
+      const port = await server.listen(settings.listenAddress, settings.port);
+
+      const host = settings.listenAddress.includes(':') ? `[${settings.listenAddress}]` : settings.listenAddress;
+      const url = `http://${host}:${port}${RPC_PATH}`;
+      log.daemonStarted({ home, url, pid: process.pid });
+
+      const adminAuthFile = path.join(home, 'one_auth');
+      return new Daemon(home, url, port, container, adminAuthFile, { lock, server, database, log, plugins, vmLog });
+    } catch (error) {
+      await Daemon.stopPlugins(plugins, vmLog, log);
+      throw error;
+    }
+  }
+
+  private static buildServer(container: DependencyContainer, settings: Settings, log: DaemonLog): RpcHttpServer {
+    const methods = buildMethodTable(container.resolve(Tokens.CoreApi), {
+      plugins: container.resolve(Tokens.Plugins),
+      vmLog: container.resolve(Tokens.VmLog),
+    });
     const dispatcher = new Dispatcher(methods, container.resolve(Tokens.Authenticator), log, {
       maxDepth: settings.rpc.maxDepth,
       maxStringLength: settings.rpc.maxStringLength,
       maxParams: settings.rpc.maxParams,
     });
-    const server = new RpcHttpServer(dispatcher, settings.rpc, log);
-    const port = await server.listen(settings.listenAddress, settings.port);
-
-    const host = settings.listenAddress.includes(':') ? `[${settings.listenAddress}]` : settings.listenAddress;
-    const url = `http://${host}:${port}${RPC_PATH}`;
-    log.daemonStarted({ home, url, pid: process.pid });
-
-    const adminAuthFile = path.join(home, 'one_auth');
-    return new Daemon(home, url, port, container, adminAuthFile, lock, server, database, log);
+    return new RpcHttpServer(dispatcher, settings.rpc, log);
   }
 
-  /** Stops serving, waits for calls in progress, closes the database and releases the lock. */
-  async stop(): Promise<void> {
-    await this.server.close();
-    await this.database.close();
-    this.log.daemonStopped();
-    await this.log.close();
-    this.lock.release();
+  /** Stops every driver, then finishes the VM log writes, which may update VMs, and accepts no more. */
+  private static async stopPlugins(plugins: PluginRegistry, vmLog: VmLog, log: DaemonLog): Promise<void> {
+    try {
+      await plugins.stop();
+    } catch (error) {
+      log.internalError({ step: 'plugins.stop' }, error);
+    }
+    await vmLog.close();
+  }
+
+  /**
+   * Stops serving, waits for calls in progress, stops the drivers, closes the database
+   * and releases the lock. `signal` names the signal that asked for the stop, for the
+   * log. Later calls return the promise of the first.
+   */
+  stop(signal?: string): Promise<void> {
+    this.stopping ??= this.shutDown(signal);
+    return this.stopping;
+  }
+
+  private async shutDown(signal: string | undefined): Promise<void> {
+    const { server, plugins, vmLog, database, log, lock } = this.parts;
+    log.daemonStopping({ signal });
+    await server.close();
+    await Daemon.stopPlugins(plugins, vmLog, log);
+    await database.close();
+    log.daemonStopped();
+    await log.close();
+    lock.release();
   }
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadSettings } from './config/load-settings.js';
 import { Daemon } from './daemon.js';
 import { HomeInUseError } from './lock-file.js';
+import { ListenError } from '../rpc/server/http-server.js';
 import { STRATUS_VERSION } from './version.js';
 
 /** The checkout (or installed package) folder: dist/core/main.js is two levels below it. */
@@ -36,6 +37,8 @@ export async function main(argv: string[]): Promise<void> {
 
   const options = program.opts<{ home?: string; listen?: string; port?: number; config?: string }>();
   const home = options.home ?? process.env.STRATUS_HOME ?? path.join(PROJECT_ROOT, 'var');
+  // Shipped drivers find the data folder (datastore roots, control files) through it.
+  process.env.STRATUS_HOME = path.resolve(home);
 
   let daemon: Daemon;
   try {
@@ -47,7 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     if (options.port !== undefined) settings.port = options.port;
     daemon = await Daemon.start({ home, settings, consoleLog: true });
   } catch (error) {
-    const known = error instanceof ConfigError || error instanceof HomeInUseError;
+    const known = error instanceof ConfigError || error instanceof HomeInUseError || error instanceof ListenError;
     const reason = known ? (error as Error).message : String((error as Error).stack ?? error);
     process.stderr.write(`stratusd: ${reason}\n`);
     process.exitCode = 1;
@@ -61,7 +64,7 @@ export async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     daemon
-      .stop()
+      .stop(signal)
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         process.stderr.write(`stratusd: error while stopping after ${signal}: ${String(error)}\n`);

@@ -4,11 +4,13 @@ import type { Database } from './db/database.js';
 import type { AclStore } from './auth/acl-store.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Authorizer } from './auth/authorizer.js';
+import type { DriverManager } from './drivers/runtime/driver-manager.js';
 import type { DaemonLog } from './log/events.js';
+import type { PluginRegistry } from './plugins/plugin-registry.js';
 import type { Store } from './pools/store.js';
 import type { CoreApi } from './services/core-api.js';
 import type { CoreServices } from './services/core-services.js';
-import type { AuthDriver } from './auth/auth-driver.js';
+import type { VmLog } from './vm-log/vm-log.js';
 
 /** Dependency-injection tokens; every registration happens in `container.ts`. */
 export const Tokens = {
@@ -19,7 +21,12 @@ export const Tokens = {
   Store: Symbol('Store') as InjectionToken<Store>,
   AclStore: Symbol('AclStore') as InjectionToken<AclStore>,
   Authorizer: Symbol('Authorizer') as InjectionToken<Authorizer>,
-  AuthDrivers: Symbol('AuthDrivers') as InjectionToken<ReadonlyMap<string, AuthDriver>>,
+  /** The plugins found in the configured folders; the daemon starts and stops it. */
+  Plugins: Symbol('PluginRegistry') as InjectionToken<PluginRegistry>,
+  /** The one way the core calls a driver. */
+  Drivers: Symbol('DriverManager') as InjectionToken<DriverManager>,
+  /** The per-VM logs, HOME/vms/<id>/vm.log. */
+  VmLog: Symbol('VmLog') as InjectionToken<VmLog>,
   Authenticator: Symbol('Authenticator') as InjectionToken<Authenticator>,
   CoreServices: Symbol('CoreServices') as InjectionToken<CoreServices>,
   CoreApi: Symbol('CoreApi') as InjectionToken<CoreApi>,

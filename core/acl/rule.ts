@@ -208,7 +208,11 @@ function typeBits(...names: ResourceTypeName[]): bigint {
 
 /**
  * The rules oned creates in a new database: users of group 1 may create their own objects, and
- * everyone may use zones and marketplaces.
+ * everyone may use zones and marketplaces (0 to 2). Rules 3 to 5 come from the default VDC,
+ * which contains group 1 and every cluster of zone 0, one rule per resource type with
+ * oned.conf's default rights (DEFAULT_VDC_CLUSTER_HOST_ACL MANAGE, DEFAULT_VDC_CLUSTER_NET_ACL
+ * and DEFAULT_VDC_CLUSTER_DATASTORE_ACL USE): without them users of group 1 could not
+ * place an image in datastore 1.
  */
 export const BOOTSTRAP_ACL_RULES: ReadonlyArray<Readonly<AclRule>> = Object.freeze([
   {
@@ -232,5 +236,26 @@ export const BOOTSTRAP_ACL_RULES: ReadonlyArray<Readonly<AclRule>> = Object.free
     resource: typeBits('MARKETPLACE', 'MARKETPLACEAPP') | ACL_SELECTOR_FLAGS['*'],
     rights: 0x1n,
     zone: ACL_SELECTOR_FLAGS['*'],
+  },
+  {
+    id: 3,
+    user: ACL_SELECTOR_FLAGS['@'] | 1n,
+    resource: typeBits('HOST') | ACL_SELECTOR_FLAGS['*'],
+    rights: 0x2n,
+    zone: ACL_SELECTOR_FLAGS['#'] | 0n,
+  },
+  {
+    id: 4,
+    user: ACL_SELECTOR_FLAGS['@'] | 1n,
+    resource: typeBits('NET') | ACL_SELECTOR_FLAGS['*'],
+    rights: 0x1n,
+    zone: ACL_SELECTOR_FLAGS['#'] | 0n,
+  },
+  {
+    id: 5,
+    user: ACL_SELECTOR_FLAGS['@'] | 1n,
+    resource: typeBits('DATASTORE') | ACL_SELECTOR_FLAGS['*'],
+    rights: 0x1n,
+    zone: ACL_SELECTOR_FLAGS['#'] | 0n,
   },
 ]);

@@ -22,8 +22,12 @@ export class AclStore {
   }
 
   async load(runner: SqlRunner): Promise<void> {
+    this.rules = await this.read(runner);
+  }
+
+  private async read(runner: SqlRunner): Promise<AclRule[]> {
     const rows = await runner.all<AclRow>('SELECT * FROM acl ORDER BY oid');
-    this.rules = rows.map((row) => ({
+    return rows.map((row) => ({
       id: row.oid,
       ...parseAclRuleHex(row.user_part, row.resource_part, row.rights_part, row.zone_part),
     }));
@@ -49,6 +53,17 @@ export class AclStore {
   async remove(tx: SqlRunner, id: number): Promise<boolean> {
     const result = await tx.run('DELETE FROM acl WHERE oid = ?', [id]);
     return result.changes === 1;
+  }
+
+  /**
+   * Deletes inside `tx` every rule that `matches` selects and returns their ids; call
+   * `commitRemoved` with each id once the transaction has committed.
+   */
+  async removeMatching(tx: SqlRunner, matches: (rule: AclRule) => boolean): Promise<number[]> {
+    // Reads the table because a rule that the previous transaction added may not be in the mirror yet.
+    const ids = (await this.read(tx)).filter(matches).map((rule) => rule.id);
+    for (const id of ids) await this.remove(tx, id);
+    return ids;
   }
 
   commitAdded(rule: AclRule): void {

@@ -1,11 +1,22 @@
-import { authorize, type AuthItem, type ResourceTypeName } from '../acl/index.js';
+import { authorize, canUsePredicate, type AuthItem, type AuthObjectPredicate, type ResourceTypeName } from '../acl/index.js';
 import { ApiError, ErrorCode } from '../errors/api-error.js';
 import { Errors } from '../errors/catalogue.js';
 import type { ObjectHeader } from '../pools/object-header.js';
 import type { AclStore } from './acl-store.js';
-import { isAdmin, type Requester } from './requester.js';
+import type { Requester } from './requester.js';
 
 export type Operation = AuthItem['operation'];
+
+/**
+ * Returns the clusters that `%cluster_id` rules match: datastores and networks list
+ * theirs, a host belongs to one, and other objects belong to none.
+ */
+function clusterIdsOf(object: ObjectHeader): number[] | undefined {
+  const clustered = object as ObjectHeader & { clusterIds?: unknown; clusterId?: unknown };
+  if (Array.isArray(clustered.clusterIds)) return clustered.clusterIds as number[];
+  if (typeof clustered.clusterId === 'number') return [clustered.clusterId];
+  return undefined;
+}
 
 /**
  * Builds the authorisation item for an operation on an existing object. Reading an
@@ -22,6 +33,7 @@ export function itemFor(
     oid: object.id,
     ownerUid: object.uid,
     ownerGid: object.gid,
+    clusterIds: clusterIdsOf(object),
     permissions: object.permissions,
     operation,
     lockLevel: object.lock?.level ?? 0,
@@ -46,9 +58,16 @@ export class Authorizer {
     return authorize(requester, items, this.acl.all()).allowed;
   }
 
-  /** Whether the requester may USE the object; pool listings keep only these. */
+  /**
+   * Builds a test of whether the requester may USE an object of `type`, for filtering
+   * whole pools: the ACL rules are scanned once, not once per object. Locks are ignored.
+   */
+  usePredicate(requester: Requester, type: ResourceTypeName): AuthObjectPredicate {
+    return canUsePredicate(requester, type, this.acl.all());
+  }
+
+  /** Returns whether the requester may USE the object. Use `usePredicate` to test many objects. */
   canUse(requester: Requester, type: ResourceTypeName, object: ObjectHeader): boolean {
-    if (isAdmin(requester)) return true;
-    return authorize(requester, [itemFor(type, object, 'USE', false)], this.acl.all()).allowed;
+    return this.usePredicate(requester, type)(itemFor(type, object, 'USE', false));
   }
 }

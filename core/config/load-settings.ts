@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Template, TemplateError, type VectorAttribute } from '../template/index.js';
+import { ConfigError } from './config-error.js';
+import { PLUGIN_SETTING_NAMES, readPluginSection } from './plugin-section.js';
+import { makeReader, type Reader } from './setting-reader.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
-/** A configuration file that cannot be used; the message names the file, the setting and the fix. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /**
  * Reads a stratusd configuration file, written in OpenNebula's template syntax like
@@ -39,51 +36,8 @@ export function loadSettings(file: string | undefined): Settings {
   return applySettings(template, file);
 }
 
-type Reader = {
-  int(name: string, current: number, min?: number): number;
-  octal(name: string, current: number): number;
-  choice<T extends string>(name: string, current: T, allowed: readonly T[]): T;
-  text(name: string, current: string): string;
-};
-
-function makeReader(file: string, section: string, lookup: (name: string) => string | undefined): Reader {
-  const label = (name: string) => (section ? `${section}/${name}` : name);
-
-  return {
-    int(name, current, min = 0) {
-      const raw = lookup(name);
-      if (raw === undefined) return current;
-      if (!/^-?\d+$/.test(raw.trim()) || Number(raw) < min) {
-        throw new ConfigError(`${file}: ${label(name)} must be an integer of at least ${min}, got "${raw}"`);
-      }
-      return Number(raw);
-    },
-    octal(name, current) {
-      const raw = lookup(name);
-      if (raw === undefined) return current;
-      if (!/^[0-7]{1,3}$/.test(raw.trim())) {
-        throw new ConfigError(`${file}: ${label(name)} must be an octal mask such as 177, got "${raw}"`);
-      }
-      return parseInt(raw, 8);
-    },
-    choice(name, current, allowed) {
-      const raw = lookup(name);
-      if (raw === undefined) return current;
-      const value = raw.trim().toUpperCase();
-      const match = allowed.find((option) => option.toUpperCase() === value);
-      if (!match) {
-        throw new ConfigError(`${file}: ${label(name)} must be one of ${allowed.join(', ')}, got "${raw}"`);
-      }
-      return match;
-    },
-    text(name, current) {
-      return lookup(name) ?? current;
-    },
-  };
-}
-
 const KNOWN = {
-  top: ['LISTEN_ADDRESS', 'PORT', 'LOG', 'DB', 'RPC', 'AUTH', 'DEFAULT_UMASK', 'API_LIST_ORDER'],
+  top: ['LISTEN_ADDRESS', 'PORT', 'LOG', 'DB', 'RPC', 'AUTH', 'DEFAULT_UMASK', 'API_LIST_ORDER', 'PLUGINS', 'VM_LOG'],
   LOG: ['LEVEL'],
   DB: ['BACKEND', 'SYNCHRONOUS', 'BUSY_TIMEOUT_MS'],
   RPC: [
@@ -91,6 +45,8 @@ const KNOWN = {
     'MAX_CONCURRENT_CALLS', 'REQUEST_TIMEOUT_MS', 'KEEPALIVE_TIMEOUT_MS',
   ],
   AUTH: ['MAX_TOKEN_SECONDS'],
+  PLUGINS: PLUGIN_SETTING_NAMES,
+  VM_LOG: ['MAX_BYTES'],
 } as const;
 
 function checkKnown(file: string, section: string, names: string[], known: readonly string[]): void {
@@ -114,7 +70,7 @@ function applySettings(template: Template, file: string): Settings {
 
   const top = makeReader(file, '', (name) => template.get(name));
   settings.listenAddress = top.text('LISTEN_ADDRESS', settings.listenAddress);
-  settings.port = top.int('PORT', settings.port);
+  settings.port = top.int('PORT', settings.port, 0, 65535);
   settings.defaultUmask = top.octal('DEFAULT_UMASK', settings.defaultUmask);
   settings.listOrder = top.choice('API_LIST_ORDER', settings.listOrder, ['ASC', 'DESC'] as const);
 
@@ -138,6 +94,11 @@ function applySettings(template: Template, file: string): Settings {
 
   const auth = vectorReader(file, template, 'AUTH');
   settings.auth.maxTokenSeconds = auth.int('MAX_TOKEN_SECONDS', settings.auth.maxTokenSeconds, 1);
+
+  settings.plugins = readPluginSection(vectorReader(file, template, 'PLUGINS'), settings.plugins);
+
+  const vmLog = vectorReader(file, template, 'VM_LOG');
+  settings.vmLog.maxBytes = vmLog.int('MAX_BYTES', settings.vmLog.maxBytes, 4096);
 
   return settings;
 }

@@ -1,3 +1,26 @@
+import { DEFAULT_RUNTIME_SETTINGS, type DriverRuntimeSettings } from '../drivers/runtime/driver-handle.js';
+import { DEFAULT_CALL_SETTINGS, type DriverCallSettings } from '../drivers/runtime/driver-manager.js';
+import { DEFAULT_PLUGIN_SETTINGS } from '../plugins/plugin-settings.js';
+
+/** Discovery of driver plugins, and the limits the core applies to the drivers they start. */
+export interface PluginSectionSettings {
+  /**
+   * Plugin folders in order of precedence; each child folder with a plugin.json is one
+   * plugin. `$STRATUS_ROOT` and `$STRATUS_HOME` are replaced when the daemon starts.
+   */
+  folders: string[];
+  /** Watch the folders and load, reload and unload plugins as they change. */
+  watch: boolean;
+  /** Quiet time after the last change in a plugin folder before it is reloaded, in milliseconds. */
+  debounceMs: number;
+  /** Send every claimed action's example request when a plugin loads, and reject a plugin that leaves one unanswered. */
+  probeActions: boolean;
+  /** Deadline for the reply to each example request, in milliseconds. */
+  probeTimeoutMs: number;
+  runtime: DriverRuntimeSettings;
+  calls: DriverCallSettings;
+}
+
 /** Every setting of stratusd, with the defaults it runs on when nothing is configured. */
 export interface Settings {
   listenAddress: string;
@@ -16,11 +39,11 @@ export interface Settings {
     maxStringLength: number;
     /** Most parameters in one call. */
     maxParams: number;
-    /** Most open client connections; further ones are refused until one closes. */
+    /** Maximum open client connections; a further one is closed at once, without a response. */
     maxConnections: number;
     /** Most calls handled at once; further ones wait in line. */
     maxConcurrentCalls: number;
-    /** Time a client has to send a whole request, in milliseconds. */
+    /** Time a client has to send a whole request, in milliseconds; a slower one gets HTTP 408. */
     requestTimeoutMs: number;
     /** Time an idle keep-alive connection stays open, in milliseconds. */
     keepAliveTimeoutMs: number;
@@ -33,6 +56,11 @@ export interface Settings {
   defaultUmask: number;
   /** Order of pool listings by id. */
   listOrder: 'ASC' | 'DESC';
+  plugins: PluginSectionSettings;
+  vmLog: {
+    /** Size at which HOME/vms/<id>/vm.log is renamed to vm.log.1 and a new one begun, in bytes. */
+    maxBytes: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -53,4 +81,20 @@ export const DEFAULT_SETTINGS: Settings = {
   auth: { maxTokenSeconds: 36_000 },
   defaultUmask: 0o177,
   listOrder: 'ASC',
+  plugins: {
+    folders: [
+      '$STRATUS_ROOT/dist/plugins/auth',
+      '$STRATUS_ROOT/dist/plugins/vmm',
+      '$STRATUS_ROOT/dist/plugins/image',
+      '$STRATUS_ROOT/dist/plugins/transfer',
+      '$STRATUS_HOME/plugins',
+    ],
+    watch: DEFAULT_PLUGIN_SETTINGS.watch,
+    debounceMs: DEFAULT_PLUGIN_SETTINGS.debounceMs,
+    probeActions: DEFAULT_PLUGIN_SETTINGS.probeActionsOnLoad,
+    probeTimeoutMs: DEFAULT_PLUGIN_SETTINGS.probeTimeoutMs,
+    runtime: structuredClone(DEFAULT_RUNTIME_SETTINGS),
+    calls: structuredClone(DEFAULT_CALL_SETTINGS),
+  },
+  vmLog: { maxBytes: 1024 * 1024 },
 };

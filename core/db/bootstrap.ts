@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BOOTSTRAP_ACL_RULES, Permissions } from '../acl/index.js';
 import { hashPassword, randomSecret } from '../auth/password.js';
@@ -57,11 +57,23 @@ function defaultDatastore(
   };
 }
 
+/** Writes a file with mode 0600 under a temporary name, then renames it, so that it is never seen half written. */
+function writeSecretFile(file: string, text: string): void {
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  writeFileSync(partial, text, { mode: 0o600 });
+  renameSync(partial, file);
+}
+
 /**
  * Creates the objects OpenNebula's clients assume on a new database: users oneadmin
  * (0) and serveradmin (1), groups oneadmin (0) and users (1), datastores system (0),
- * default (1) and files (2), and ACL rules 0 to 2. Writes oneadmin's random password
+ * default (1) and files (2), and ACL rules 0 to 5. Writes oneadmin's random password
  * to `HOME/one_auth` with mode 0600. Does nothing when the database already has users.
+ *
+ * The password files are written before the transaction commits. A daemon killed
+ * before the commit leaves no users, so the next start writes new files. A daemon
+ * killed after the commit has already written the files that match the stored passwords.
  */
 export async function bootstrapIfEmpty(store: Store, acl: AclStore, home: string): Promise<string | undefined> {
   const users = await store.users.count(store.db);
@@ -69,6 +81,11 @@ export async function bootstrapIfEmpty(store: Store, acl: AclStore, home: string
 
   const adminPassword = randomSecret();
   const serverPassword = randomSecret();
+
+  mkdirSync(home, { recursive: true });
+  const authFile = path.join(home, 'one_auth');
+  writeSecretFile(authFile, `oneadmin:${adminPassword}\n`);
+  writeSecretFile(path.join(home, 'serveradmin_auth'), `serveradmin:${serverPassword}\n`);
 
   await store.db.transaction(async (tx) => {
     for (const [pool, nextId] of Object.entries(FIRST_IDS)) {
@@ -97,9 +114,5 @@ export async function bootstrapIfEmpty(store: Store, acl: AclStore, home: string
     }
   });
 
-  mkdirSync(home, { recursive: true });
-  const authFile = path.join(home, 'one_auth');
-  writeFileSync(authFile, `oneadmin:${adminPassword}\n`, { mode: 0o600 });
-  writeFileSync(path.join(home, 'serveradmin_auth'), `serveradmin:${serverPassword}\n`, { mode: 0o600 });
   return authFile;
 }

@@ -20,5 +20,7 @@ export interface SqlRunner {
  */
 export interface Database extends SqlRunner {
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /** Calls `listener` after every transaction has committed or rolled back. */
+  afterTransaction(listener: () => void): void;
   close(): Promise<void>;
 }

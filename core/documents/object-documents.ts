@@ -2,7 +2,9 @@ import type { DatastoreRecord } from '../pools/records/datastore-record.js';
 import type { HostRecord } from '../pools/records/host-record.js';
 import type { ImageRecord } from '../pools/records/image-record.js';
 import type { TemplateRecord } from '../pools/records/template-record.js';
-import type { VnetRecord } from '../pools/records/vnet-record.js';
+import type { AddressRange, VnetRecord } from '../pools/records/vnet-record.js';
+import { bridgeTypeOf } from '../vnet/bridge-type.js';
+import { lastIpv4, lastMac } from '../vnet/address-range.js';
 import { element, idList, lockElement, ownerElements } from './xml.js';
 
 /** `<HOST>`: hosts carry no owner elements in OpenNebula's schema. */
@@ -113,34 +115,42 @@ export function vmTemplateDocument(record: TemplateRecord): string {
   );
 }
 
-function addressRanges(vnet: VnetRecord): string {
-  const ranges = vnet.addressRanges.map((range) => {
-    const attributes = new Map(range.attributes);
-    const optional = ['IP', 'MAC', 'GLOBAL_PREFIX', 'ULA_PREFIX']
-      .filter((name) => attributes.has(name) && name !== 'MAC')
-      .map((name) => element(name, attributes.get(name) ?? ''))
-      .join('');
-    const extra = range.attributes
-      .filter(([name]) => !['AR_ID', 'IP', 'MAC', 'SIZE', 'TYPE', 'GLOBAL_PREFIX', 'ULA_PREFIX'].includes(name))
-      .map(([name, value]) => element(name, value))
-      .join('');
-
-    return (
-      '<AR>' +
-      element('AR_ID', range.id) +
-      optional +
-      element('MAC', attributes.get('MAC') ?? '') +
-      element('SIZE', attributes.get('SIZE') ?? '0') +
-      element('TYPE', attributes.get('TYPE') ?? '') +
-      extra +
-      element('USED_LEASES', 0) +
-      '</AR>'
-    );
-  });
-  return ranges.length > 0 ? `<AR_POOL>${ranges.join('')}</AR_POOL>` : '<AR_POOL/>';
+/** Orders attributes by name in code-unit order, as OpenNebula's std::map of attributes does. */
+function byName([first]: [string, string], [second]: [string, string]): number {
+  if (first === second) return 0;
+  return first < second ? -1 : 1;
 }
 
+/**
+ * Renders `<AR>` as OpenNebula 6.10 writes it: the range's attributes sorted by name, then the
+ * computed MAC_END and, for ranges with IPv4, IP_END, then USED_LEASES.
+ */
+function addressRangeElement(range: AddressRange): string {
+  const attributes = new Map<string, string>(range.attributes);
+  attributes.set('AR_ID', String(range.id));
+  const stored = [...attributes.entries()].sort(byName);
+
+  const size = Number(attributes.get('SIZE') ?? '0');
+  const mac = attributes.get('MAC');
+  const ip = attributes.get('IP');
+  const hasIpv4 = ['IP4', 'IP4_6', 'IP4_6_STATIC'].includes(attributes.get('TYPE') ?? '');
+
+  return (
+    '<AR>' +
+    stored.map(([name, value]) => element(name, value)).join('') +
+    (mac !== undefined ? element('MAC_END', lastMac(mac, size)) : '') +
+    (hasIpv4 && ip !== undefined ? element('IP_END', lastIpv4(ip, size)) : '') +
+    // NOTE: for IPv6 ranges OpenNebula also writes the computed IP6_ULA, IP6_GLOBAL and
+    // IP6 addresses and their _END here. Stratus does not compute them yet.
+    element('USED_LEASES', 0) +
+    '</AR>'
+  );
+}
+
+/** Renders `<VNET>` with the elements of OpenNebula 6.10's vnet.xsd, in its order. */
 export function vnetDocument(vnet: VnetRecord): string {
+  const ranges = vnet.addressRanges.map(addressRangeElement).join('');
+
   return (
     '<VNET>' +
     ownerElements(vnet) +
@@ -148,15 +158,24 @@ export function vnetDocument(vnet: VnetRecord): string {
     vnet.permissions.toXml() +
     idList('CLUSTERS', vnet.clusterIds) +
     element('BRIDGE', vnet.bridge) +
+    element('BRIDGE_TYPE', bridgeTypeOf(vnet.vnMad)) +
+    element('STATE', vnet.state) +
+    element('PREV_STATE', vnet.prevState ?? 0) +
     element('PARENT_NETWORK_ID', vnet.parentNetworkId >= 0 ? String(vnet.parentNetworkId) : '') +
     element('VN_MAD', vnet.vnMad) +
     element('PHYDEV', vnet.template.get('PHYDEV') ?? '') +
     element('VLAN_ID', vnet.vlanId) +
+    element('OUTER_VLAN_ID', vnet.template.get('OUTER_VLAN_ID') ?? '') +
     element('VLAN_ID_AUTOMATIC', 0) +
+    element('OUTER_VLAN_ID_AUTOMATIC', 0) +
     element('USED_LEASES', vnet.usedLeases) +
-    '<VROUTERS/>' +
+    idList('VROUTERS', []) +
+    idList('UPDATED_VMS', []) +
+    idList('OUTDATED_VMS', []) +
+    idList('UPDATING_VMS', []) +
+    idList('ERROR_VMS', []) +
     vnet.template.toXml('TEMPLATE') +
-    addressRanges(vnet) +
+    (ranges ? `<AR_POOL>${ranges}</AR_POOL>` : '<AR_POOL/>') +
     '</VNET>'
   );
 }

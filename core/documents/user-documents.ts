@@ -19,7 +19,7 @@ function userBody(user: UserRecord): string {
   return (
     element('ID', user.id) +
     element('GID', user.gid) +
-    idList('GROUPS', user.groups) +
+    idList('GROUPS', [...user.groups].sort((a, b) => a - b)) +
     element('GNAME', user.gname) +
     element('NAME', user.name) +
     element('PASSWORD', user.password) +

@@ -8,6 +8,13 @@ function monitoringElement(monitoring: Record<string, string>): string {
   return `<MONITORING>${entries.map(([name, value]) => element(name, value)).join('')}</MONITORING>`;
 }
 
+/** Renders a short VM's MONITORING, which has only CPU, MEMORY and STATE. */
+function shortMonitoringElement(monitoring: Record<string, string>): string {
+  if (Object.keys(monitoring).length === 0) return '<MONITORING/>';
+  const names = ['CPU', 'MEMORY', 'STATE'].filter((name) => monitoring[name] !== undefined);
+  return `<MONITORING>${names.map((name) => element(name, monitoring[name])).join('')}</MONITORING>`;
+}
+
 function historyElement(vmId: number, history: HistoryRecord): string {
   return (
     '<HISTORY>' +
@@ -81,35 +88,65 @@ export function vmDocument(vm: VmRecord): string {
   );
 }
 
-const SHORT_TEMPLATE_SINGLE = ['CPU', 'MEMORY', 'VCPU'];
-const SHORT_DISK = ['DISK_ID', 'IMAGE_ID', 'IMAGE', 'SIZE', 'TARGET', 'TYPE', 'DATASTORE_ID'];
-const SHORT_NIC = ['NIC_ID', 'NETWORK_ID', 'NETWORK', 'IP', 'IP6', 'MAC'];
-const SHORT_USER_TEMPLATE = ['LABELS', 'ERROR', 'SCHED_MESSAGE', 'SCHED_RANK', 'SCHED_REQUIREMENTS', 'USER_PRIORITY'];
+/** DISK sub-attributes of a short VM, always written in this order (empty when unset), as OpenNebula 6.10 does. */
+const SHORT_DISK = [
+  'DISK_ID', 'DATASTORE', 'DATASTORE_ID', 'IMAGE', 'IMAGE_ID', 'SIZE', 'TYPE', 'CLONE', 'CLONE_TARGET', 'LN_TARGET',
+  'DISK_SNAPSHOT_TOTAL_SIZE',
+];
+/** NIC sub-attributes of a short VM written only when set, then those always written. */
+const SHORT_NIC_OPTIONAL = ['IP', 'EXTERNAL_IP', 'IP6', 'IP6_ULA', 'IP6_LINK', 'IP6_GLOBAL', 'NETWORK_MODE', 'SCHED_REQUIREMENTS', 'SCHED_RANK'];
+const SHORT_NIC_ALWAYS = ['MAC', 'NETWORK', 'NETWORK_ID', 'NIC_ID', 'SECURITY_GROUPS'];
+/** USER_TEMPLATE attributes of a short VM: what Sunstone and the scheduler read. */
+const SHORT_USER_SINGLE = [
+  'LABELS', 'ERROR', 'SCHED_MESSAGE', 'SCHED_RANK', 'SCHED_DS_RANK', 'SCHED_REQUIREMENTS', 'SCHED_DS_REQUIREMENTS',
+  'USER_PRIORITY',
+];
+const SHORT_USER_VECTORS = ['PUBLIC_CLOUD', 'SCHED_ACTION'];
 
-function pickVector(vector: VectorAttribute, names: string[]): VectorAttribute {
-  return new VectorAttribute(vector.entries().filter(([name]) => names.includes(name)));
+function shortDisk(disk: VectorAttribute): string {
+  return `<DISK>${SHORT_DISK.map((name) => element(name, disk.get(name) ?? '')).join('')}</DISK>`;
 }
 
-function shortTemplate(template: Template): Template {
-  const short = new Template();
-  for (const name of SHORT_TEMPLATE_SINGLE) {
-    const value = template.get(name);
-    if (value !== undefined) short.add(name, value);
-  }
-  for (const disk of template.getVectors('DISK')) short.add('DISK', pickVector(disk, SHORT_DISK));
-  for (const nic of template.getVectors('NIC')) short.add('NIC', pickVector(nic, SHORT_NIC));
+function shortNic(nic: VectorAttribute): string {
+  const optional = SHORT_NIC_OPTIONAL.filter((name) => (nic.get(name) ?? '') !== '')
+    .map((name) => element(name, nic.get(name) ?? ''));
+  const always = SHORT_NIC_ALWAYS.map((name) => element(name, nic.get(name) ?? ''));
+  return `<NIC>${optional.join('')}${always.join('')}</NIC>`;
+}
+
+/** Renders the short TEMPLATE: CPU, MEMORY and VCPU (empty when unset), short DISKs and NICs, and GRAPHICS. */
+function shortTemplate(template: Template): string {
   const graphics = template.getVector('GRAPHICS');
-  if (graphics) short.add('GRAPHICS', graphics);
-  return short;
+  return (
+    '<TEMPLATE>' +
+    element('CPU', template.get('CPU') ?? '') +
+    element('MEMORY', template.get('MEMORY') ?? '') +
+    element('VCPU', template.get('VCPU') ?? '') +
+    template.getVectors('DISK').map(shortDisk).join('') +
+    template.getVectors('NIC').map(shortNic).join('') +
+    (graphics ? `<GRAPHICS>${graphics.entries().map(([name, value]) => element(name, value)).join('')}</GRAPHICS>` : '') +
+    '</TEMPLATE>'
+  );
 }
 
-function shortUserTemplate(template: Template): Template {
+/** Renders the short USER_TEMPLATE. As in OpenNebula, it is `<USER_TEMPLATE/>` only when the user template is empty. */
+function shortUserTemplate(template: Template): string {
+  if (template.isEmpty) return '<USER_TEMPLATE/>';
+
   const short = new Template();
-  for (const name of SHORT_USER_TEMPLATE) {
+  for (const name of SHORT_USER_SINGLE) {
     const value = template.get(name);
     if (value !== undefined) short.add(name, value);
   }
-  return short;
+  for (const name of SHORT_USER_VECTORS) {
+    for (const vector of template.getVectors(name)) short.add(name, vector);
+  }
+  return short.isEmpty ? '<USER_TEMPLATE></USER_TEMPLATE>' : short.toXml('USER_TEMPLATE');
+}
+
+/** Renders a short VM's LOCK, which carries only the level. */
+function shortLockElement(vm: VmRecord): string {
+  return vm.lock ? `<LOCK>${element('LOCKED', vm.lock.level)}</LOCK>` : '';
 }
 
 /** The short `<VM>` of `one.vmpool.info`: enough for `onevm list`, a fraction of the size. */
@@ -124,10 +161,10 @@ export function shortVmDocument(vm: VmRecord): string {
     element('STIME', vm.stime) +
     element('ETIME', vm.etime) +
     element('DEPLOY_ID', vm.deployId) +
-    lockElement(vm.lock) +
-    shortTemplate(vm.template).toXml('TEMPLATE') +
-    monitoringElement(vm.monitoring) +
-    shortUserTemplate(vm.userTemplate).toXml('USER_TEMPLATE') +
+    shortLockElement(vm) +
+    shortTemplate(vm.template) +
+    shortMonitoringElement(vm.monitoring) +
+    shortUserTemplate(vm.userTemplate) +
     (last ? `<HISTORY_RECORDS>${shortHistoryElement(vm.id, last)}</HISTORY_RECORDS>` : '<HISTORY_RECORDS/>') +
     '</VM>'
   );

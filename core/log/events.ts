@@ -12,7 +12,8 @@ export class DaemonLog {
     this.logger.info('daemon.started', fields);
   }
 
-  daemonStopping(fields: { signal: string }): void {
+  /** `signal` names the signal that asked for the stop, when one did. */
+  daemonStopping(fields: { signal?: string }): void {
     this.logger.info('daemon.stopping', fields);
   }
 
@@ -22,6 +23,11 @@ export class DaemonLog {
 
   databaseOpened(fields: { file: string; schemaVersion: number }): void {
     this.logger.info('database.opened', fields);
+  }
+
+  startFailed(error: unknown): void {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.logger.error('daemon.start_failed', { error: err.message, cause: causeMessage(err) });
   }
 
   bootstrapCreated(fields: { adminAuthFile: string }): void {
@@ -50,7 +56,7 @@ export class DaemonLog {
       ...fields,
       error: err.message,
       stack: err.stack,
-      cause: err.cause instanceof Error ? err.cause.message : undefined,
+      cause: causeMessage(err),
     });
   }
 
@@ -69,4 +75,15 @@ export class DaemonLog {
       this.logger.end();
     });
   }
+}
+
+/** Joins the messages of an error's chain of causes, outermost first; undefined when it has none. */
+function causeMessage(error: Error): string | undefined {
+  const messages: string[] = [];
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth += 1) {
+    messages.push(cause instanceof Error ? cause.message : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return messages.length > 0 ? messages.join(' <- ') : undefined;
 }

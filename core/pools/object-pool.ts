@@ -1,4 +1,5 @@
 import type { SqlRunner, SqlValue } from '../db/database.js';
+import { RecordCache } from './record-cache.js';
 import { Errors } from '../errors/catalogue.js';
 import type { ResourceTypeName } from '../acl/index.js';
 
@@ -35,25 +36,52 @@ export interface ListOptions {
 
 interface Row {
   oid: number;
+  version: number;
   body: string;
 }
 
+/** Rows fetched per query when a listing fills cache misses. */
+const MISS_BATCH = 500;
+
 /**
  * Stores one type of object. Every method takes the runner to use, so that changes
- * happen inside the caller's transaction and reads see it.
+ * happen inside the caller's transaction and reads see it. Reads through the
+ * database's own reader (outside any transaction) go through a cache of committed
+ * records; the records they return are frozen and shared, so change only records
+ * read inside a transaction.
  */
 export class ObjectPool<R extends { id: number; name: string }> {
+  readonly #cache = new RecordCache<R>();
+  #reader: SqlRunner | undefined;
+
   constructor(readonly definition: PoolDefinition<R>) {}
+
+  /** Names the runner that reads committed state; only its reads use the cache. */
+  attachReader(reader: SqlRunner): void {
+    this.#reader = reader;
+  }
+
+  /** Called after every transaction has committed or rolled back. */
+  settle(): void {
+    this.#cache.settle();
+  }
+
+  /** How many inserts, updates and deletes this pool has run, committed or not. */
+  get writeCount(): number {
+    return this.#cache.writeCount;
+  }
 
   get objectName(): string {
     return this.definition.objectName;
   }
 
   async get(runner: SqlRunner, id: number): Promise<R | undefined> {
-    const row = await runner.get<Row>(`SELECT oid, body FROM ${this.definition.table} WHERE oid = ?`, [
-      id,
-    ]);
-    return row ? this.decode(row) : undefined;
+    const cached = runner === this.#reader ? this.#cache.get(id) : undefined;
+    if (cached) return cached;
+
+    const writesBefore = this.#cache.writeCount;
+    const row = await runner.get<Row>(`SELECT oid, version, body FROM ${this.definition.table} WHERE oid = ?`, [id]);
+    return row ? this.decode(runner, row, writesBefore) : undefined;
   }
 
   /** Returns the object, or throws the API's "Error getting ..." NO_EXISTS error. */
@@ -66,11 +94,12 @@ export class ObjectPool<R extends { id: number; name: string }> {
   async findByName(runner: SqlRunner, name: string, uid?: number): Promise<R | undefined> {
     const byOwner = uid === undefined ? '' : ' AND uid = ?';
     const params: SqlValue[] = uid === undefined ? [name] : [name, uid];
+    const writesBefore = this.#cache.writeCount;
     const row = await runner.get<Row>(
-      `SELECT oid, body FROM ${this.definition.table} WHERE name = ?${byOwner} LIMIT 1`,
+      `SELECT oid, version, body FROM ${this.definition.table} WHERE name = ?${byOwner} LIMIT 1`,
       params,
     );
-    return row ? this.decode(row) : undefined;
+    return row ? this.decode(runner, row, writesBefore) : undefined;
   }
 
   async list(runner: SqlRunner, options: ListOptions = {}): Promise<R[]> {
@@ -92,14 +121,45 @@ export class ObjectPool<R extends { id: number; name: string }> {
 
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const order = options.descending ? 'DESC' : 'ASC';
-    let sql = `SELECT oid, body FROM ${this.definition.table}${where} ORDER BY oid ${order}`;
+    let tail = `FROM ${this.definition.table}${where} ORDER BY oid ${order}`;
     if (options.limit !== undefined) {
-      sql += ' LIMIT ? OFFSET ?';
+      tail += ' LIMIT ? OFFSET ?';
       params.push(options.limit, options.offset ?? 0);
     }
 
-    const rows = await runner.all<Row>(sql, params);
-    return rows.map((row) => this.decode(row));
+    if (runner !== this.#reader) {
+      const rows = await runner.all<Row>(`SELECT oid, version, body ${tail}`, params);
+      return rows.map((row) => this.decode(runner, row, -1));
+    }
+    return this.listCommitted(runner, tail, params);
+  }
+
+  /**
+   * Lists committed records: ids and versions first, then the bodies of the records
+   * the cache does not hold at that version, in batches.
+   */
+  private async listCommitted(reader: SqlRunner, tail: string, params: SqlValue[]): Promise<R[]> {
+    const keys = await reader.all<{ oid: number; version: number }>(`SELECT oid, version ${tail}`, params);
+    const records: Array<R | undefined> = keys.map((key) => this.#cache.getAtVersion(key.oid, key.version));
+
+    const missing = keys.filter((_, index) => records[index] === undefined).map((key) => key.oid);
+    const fetched = new Map<number, R>();
+    for (let start = 0; start < missing.length; start += MISS_BATCH) {
+      const batch = missing.slice(start, start + MISS_BATCH);
+      const writesBefore = this.#cache.writeCount;
+      const rows = await reader.all<Row>(
+        `SELECT oid, version, body FROM ${this.definition.table} WHERE oid IN (${batch.map(() => '?').join(', ')})`,
+        batch,
+      );
+      for (const row of rows) fetched.set(row.oid, this.decode(reader, row, writesBefore));
+    }
+
+    const result: R[] = [];
+    for (const [index, key] of keys.entries()) {
+      const record = records[index] ?? fetched.get(key.oid);
+      if (record) result.push(record);
+    }
+    return result;
   }
 
   /** Takes the next id of the pool's sequence; ids are never handed out twice. */
@@ -113,6 +173,7 @@ export class ObjectPool<R extends { id: number; name: string }> {
   }
 
   async insert(tx: SqlRunner, record: R): Promise<R> {
+    this.#cache.noteWrite(record.id);
     const columns = this.definition.codec.columns(record);
     const names = ['oid', 'name', ...Object.keys(columns), 'body'];
     const values: SqlValue[] = [
@@ -128,6 +189,7 @@ export class ObjectPool<R extends { id: number; name: string }> {
   }
 
   async update(tx: SqlRunner, record: R): Promise<void> {
+    this.#cache.noteWrite(record.id);
     const columns = this.definition.codec.columns(record);
     const assignments = ['name = ?', ...Object.keys(columns).map((c) => `${c} = ?`), 'body = ?'];
     const values: SqlValue[] = [
@@ -145,6 +207,7 @@ export class ObjectPool<R extends { id: number; name: string }> {
   }
 
   async delete(tx: SqlRunner, id: number): Promise<void> {
+    this.#cache.noteWrite(id);
     await tx.run(`DELETE FROM ${this.definition.table} WHERE oid = ?`, [id]);
   }
 
@@ -157,7 +220,10 @@ export class ObjectPool<R extends { id: number; name: string }> {
     return row?.n ?? 0;
   }
 
-  private decode(row: Row): R {
-    return this.definition.codec.fromBody(row.oid, JSON.parse(row.body));
+  /** Decodes a row; a row the reader read is offered to the cache. */
+  private decode(runner: SqlRunner, row: Row, writesBefore: number): R {
+    const record = this.definition.codec.fromBody(row.oid, JSON.parse(row.body));
+    if (runner !== this.#reader) return record;
+    return this.#cache.offer(row.oid, row.version, record, writesBefore);
   }
 }

@@ -20,5 +20,37 @@ export class Store {
   readonly vnets = new ObjectPool<VnetRecord>(VNET_POOL);
   readonly vms = new ObjectPool<VmRecord>(VM_POOL);
 
-  constructor(readonly db: Database) {}
+  #accountsGeneration = 0;
+  #accountWritesSeen = 0;
+
+  constructor(readonly db: Database) {
+    for (const pool of this.pools()) pool.attachReader(db);
+
+    db.afterTransaction(() => {
+      for (const pool of this.pools()) pool.settle();
+
+      const writes = this.accountWrites();
+      if (writes !== this.#accountWritesSeen) {
+        this.#accountWritesSeen = writes;
+        this.#accountsGeneration += 1;
+      }
+    });
+  }
+
+  private pools(): Array<ObjectPool<{ id: number; name: string }>> {
+    return [this.users, this.groups, this.hosts, this.datastores, this.images, this.templates, this.vnets, this.vms];
+  }
+
+  private accountWrites(): number {
+    return this.users.writeCount + this.groups.writeCount;
+  }
+
+  /**
+   * A stamp that changes whenever a user or group changes: at the write itself, and
+   * again once its transaction has committed or rolled back. Anything computed from
+   * accounts read under one stamp is still valid while the stamp is the same.
+   */
+  get accountsStamp(): string {
+    return `${this.#accountsGeneration}:${this.accountWrites()}`;
+  }
 }

@@ -1,15 +1,42 @@
 import {
+  ACL_ID_MASK,
+  ACL_SELECTOR_FLAGS,
   aclRuleToText,
   AclRuleError,
+  makeAclPart,
   parseAclRuleHex,
+  resourceTypeBit,
   toAclHex,
   validateAclRule,
+  type AclRule,
   type AclRuleSpec,
 } from '../acl/index.js';
 import { isAdmin, type Requester } from '../auth/requester.js';
 import { element } from '../documents/xml.js';
 import { Errors } from '../errors/catalogue.js';
 import type { CoreServices } from './core-services.js';
+
+const SELECTOR_AND_ID_MASK = 0xf00000000n | ACL_ID_MASK;
+
+/**
+ * Selects the rules that OpenNebula 6.10 deletes with user `uid`: rules for `#uid`,
+ * and rules whose resource is exactly `USER/#uid`.
+ */
+export function rulesForUser(uid: number): (rule: AclRule) => boolean {
+  const user = makeAclPart('#', uid);
+  const resource = resourceTypeBit('USER') | user;
+  return (rule) => rule.user === user || rule.resource === resource;
+}
+
+/**
+ * Selects the rules that OpenNebula 6.10 deletes with group `gid`: rules for `@gid`,
+ * rules on objects of `@gid`, and rules whose resource is exactly `GROUP/#gid`.
+ */
+export function rulesForGroup(gid: number): (rule: AclRule) => boolean {
+  const group = ACL_SELECTOR_FLAGS['@'] | BigInt(gid);
+  const resource = resourceTypeBit('GROUP') | makeAclPart('#', gid);
+  return (rule) => rule.user === group || (rule.resource & SELECTOR_AND_ID_MASK) === group || rule.resource === resource;
+}
 
 /** ACL rules: only members of group `oneadmin` may read or change them. */
 export class AclRules {
@@ -21,7 +48,10 @@ export class AclRules {
     }
   }
 
-  /** Adds a rule given in the hex wire form; a rule given in text form is accepted too. */
+  /**
+   * Adds a rule given in the hex wire form that OpenNebula's CLI sends, such as
+   * `('200000001', '9100000005', '3')`. Without a zone the rule applies to zone #0.
+   */
   async add(requester: Requester, user: string, resource: string, rights: string, zone?: string): Promise<number> {
     this.requireAdmin(requester, 'add');
 

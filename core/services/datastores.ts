@@ -6,7 +6,7 @@ import { Errors } from '../errors/catalogue.js';
 import { DatastoreState, DatastoreType, type DatastoreRecord } from '../pools/records/datastore-record.js';
 import { createItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkNewObjectName } from './names.js';
 import { OwnedObjects, parseTemplateParam } from './owned-objects.js';
 
 const TYPE_NAMES: Record<string, DatastoreType> = {
@@ -30,7 +30,7 @@ export class Datastores extends OwnedObjects<DatastoreRecord> {
   async allocate(requester: Requester, text: string, clusterId: number): Promise<number> {
     const template = parseTemplateParam(text);
     const name = template.get('NAME') ?? '';
-    validateObjectName('datastore', name);
+    checkNewObjectName('datastore', name);
 
     const typeName = (template.get('TYPE') ?? 'IMAGE_DS').toUpperCase();
     const type = TYPE_NAMES[typeName];
@@ -49,11 +49,11 @@ export class Datastores extends OwnedObjects<DatastoreRecord> {
 
     return this.services.store.db.transaction(async (tx) => {
       this.services.authorizer.check(requester, [createItem('DATASTORE', requester.uid, requester.gid)]);
-      if (await this.pool.findByName(tx, name)) {
-        throw Errors.allocate('datastore', `NAME is already taken by another datastore: ${name}.`);
-      }
+      await this.checkNewNameFree(tx, name, requester.uid);
 
       const id = await this.pool.nextId(tx);
+      // OpenNebula keeps the name out of the object's template.
+      template.remove('NAME');
       template.set('TYPE', typeName);
       await this.pool.insert(tx, {
         id,

@@ -1,7 +1,8 @@
-import { isAdmin, type Requester } from '../auth/requester.js';
+import type { Requester } from '../auth/requester.js';
 import { groupDocument, groupPoolDocument } from '../documents/user-documents.js';
 import { Errors } from '../errors/catalogue.js';
 import { Template } from '../template/index.js';
+import { rulesForGroup } from './acl-rules.js';
 import { createItem, groupItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
 import { validateAccountName } from './names.js';
@@ -32,8 +33,9 @@ export class Groups {
     });
   }
 
+  /** Deletes an empty group and the ACL rules for `@id` or on objects of `@id`. */
   async delete(requester: Requester, id: number): Promise<number> {
-    return this.store.db.transaction(async (tx) => {
+    const removedRules = await this.store.db.transaction(async (tx) => {
       const group = await this.store.groups.require(tx, id);
       this.services.authorizer.check(requester, [groupItem(group, 'ADMIN')], id);
       if (PROTECTED_GROUPS.has(id)) {
@@ -47,8 +49,11 @@ export class Groups {
       }
 
       await this.store.groups.delete(tx, id);
-      return id;
+      return this.services.acl.removeMatching(tx, rulesForGroup(id));
     });
+
+    for (const ruleId of removedRules) this.services.acl.commitRemoved(ruleId);
+    return id;
   }
 
   async info(requester: Requester, id: number): Promise<string> {
@@ -60,10 +65,8 @@ export class Groups {
 
   async pool(requester: Requester): Promise<string> {
     const groups = await this.store.groups.list(this.store.db);
-    const visible = isAdmin(requester)
-      ? groups
-      : groups.filter((group) => this.services.authorizer.allows(requester, [groupItem(group, 'USE')]));
-    return groupPoolDocument(visible);
+    const canUse = this.services.authorizer.usePredicate(requester, 'GROUP');
+    return groupPoolDocument(groups.filter((group) => canUse(groupItem(group, 'USE'))));
   }
 
   async update(requester: Requester, id: number, text: string, type: number): Promise<number> {

@@ -6,7 +6,7 @@ import { HostState, type HostRecord } from '../pools/records/host-record.js';
 import { Template } from '../template/index.js';
 import { createItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkNewObjectName } from './names.js';
 import { OwnedObjects } from './owned-objects.js';
 
 const DEFAULT_CLUSTER = { id: 0, name: 'default' };
@@ -18,16 +18,49 @@ const STATUS_TO_STATE: Record<number, HostState> = {
   2: HostState.OFFLINE,
 };
 
+/**
+ * Returns why `name` is not a valid host name, or undefined when it is: 2 to 63
+ * letters, digits, '-', '.' or '_', not starting with '-', '.' or '_', as OpenNebula
+ * 6.10 requires (`hostname_is_valid` in HostPool.cc).
+ */
+function hostnameProblem(name: string): string | undefined {
+  if (name.length < 2 || name.length > 63) return `it has ${name.length} characters; a host name needs 2 to 63`;
+  if (/^[-._]/.test(name)) return `it cannot start with '${name[0]}'`;
+
+  const invalid = /[^A-Za-z0-9._-]/.exec(name);
+  if (invalid) return `it cannot contain ${JSON.stringify(invalid[0])}; use letters, digits, '-', '.' and '_'`;
+  return undefined;
+}
+
+/**
+ * Builds the template of a new host as OpenNebula 6.10 does: empty reservations (the
+ * CPU and memory kept back from VMs) and the two drivers.
+ */
+function initialHostTemplate(imMad: string, vmMad: string): Template {
+  const template = new Template();
+  template.set('RESERVED_CPU', '');
+  template.set('RESERVED_MEM', '');
+  template.set('IM_MAD', imMad);
+  template.set('VM_MAD', vmMad);
+  return template;
+}
+
 /** Hypervisor hosts. Monitoring and placement come from the life-cycle manager. */
 export class Hosts extends OwnedObjects<HostRecord> {
   constructor(services: CoreServices) {
-    super(services, { pool: services.store.hosts, type: 'HOST', nameScope: 'pool', editableTemplate: 'template' });
+    super(services, {
+      pool: services.store.hosts,
+      type: 'HOST',
+      nameScope: 'pool',
+      editableTemplate: 'template',
+      nameRule: hostnameProblem,
+    });
   }
 
   async allocate(requester: Requester, hostname: string, imMad: string, vmMad: string, clusterId: number): Promise<number> {
-    validateObjectName('host', hostname);
+    checkNewObjectName('host', hostname, hostnameProblem);
     if (imMad === '' || vmMad === '') {
-      throw Errors.badValue('The host needs an information driver and a VM driver, for example "qemu" and "qemu".');
+      throw Errors.allocate('host', 'The host needs an information driver and a VM driver, for example "qemu" and "qemu".');
     }
     if (clusterId !== -1 && clusterId !== DEFAULT_CLUSTER.id) {
       throw Errors.notFound('cluster', clusterId);
@@ -35,9 +68,7 @@ export class Hosts extends OwnedObjects<HostRecord> {
 
     return this.services.store.db.transaction(async (tx) => {
       this.services.authorizer.check(requester, [createItem('HOST', requester.uid, requester.gid)]);
-      await this.checkNameFree(tx, hostname, requester.uid).catch(() => {
-        throw Errors.allocate('host', `NAME is already taken by another host: ${hostname}.`);
-      });
+      await this.checkNewNameFree(tx, hostname, requester.uid);
 
       const id = await this.pool.nextId(tx);
       await this.pool.insert(tx, {
@@ -57,7 +88,7 @@ export class Hosts extends OwnedObjects<HostRecord> {
         cluster: DEFAULT_CLUSTER.name,
         share: { memUsage: 0, cpuUsage: 0, totalMem: 0, totalCpu: 0, maxMem: 0, maxCpu: 0, runningVms: 0 },
         vms: [],
-        template: new Template(),
+        template: initialHostTemplate(imMad, vmMad),
         monitoring: null,
       });
       return id;

@@ -1,6 +1,5 @@
 import type { Requester } from '../auth/requester.js';
 import { itemFor } from '../auth/authorizer.js';
-import type { SqlRunner } from '../db/database.js';
 import { imageDocument } from '../documents/object-documents.js';
 import { Errors } from '../errors/catalogue.js';
 import { DatastoreType, type DatastoreRecord } from '../pools/records/datastore-record.js';
@@ -8,35 +7,66 @@ import { IMAGE_TYPES, ImageState, type ImageRecord } from '../pools/records/imag
 import type { Template } from '../template/index.js';
 import { createItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkNewObjectName } from './names.js';
 import { OwnedObjects, parseTemplateParam } from './owned-objects.js';
 import type { PoolQuery } from './pool-listing.js';
 
-function parseImageType(value: string | undefined, respId = -1): number {
+const TYPES_BY_DATASTORE: Record<DatastoreType, readonly string[]> = {
+  [DatastoreType.IMAGE_DS]: ['OS', 'CDROM', 'DATABLOCK'],
+  [DatastoreType.FILE_DS]: ['KERNEL', 'RAMDISK', 'CONTEXT'],
+  [DatastoreType.BACKUP_DS]: ['BACKUP'],
+  [DatastoreType.SYSTEM_DS]: [],
+};
+
+/** Types that `one.image.chtype` may switch between: disk images, or files. */
+const TYPE_FAMILIES: ReadonlyArray<readonly string[]> = [
+  ['OS', 'CDROM', 'DATABLOCK'],
+  ['KERNEL', 'RAMDISK', 'CONTEXT'],
+];
+
+/** Returns the index in IMAGE_TYPES of a TYPE value (OS when absent, CD_ROM as CDROM), or undefined. */
+function imageTypeIndex(value: string | undefined): number | undefined {
   const name = (value ?? 'OS').toUpperCase();
   const index = (IMAGE_TYPES as readonly string[]).indexOf(name === 'CD_ROM' ? 'CDROM' : name);
-  if (index < 0) {
-    throw Errors.badValue(`Unknown image TYPE "${value}"; use one of ${IMAGE_TYPES.join(', ')}.`, respId);
+  return index < 0 ? undefined : index;
+}
+
+function unknownTypeMessage(value: string | undefined): string {
+  return `Unknown image TYPE "${value}"; use one of ${IMAGE_TYPES.join(', ')}.`;
+}
+
+/** Reads the image attributes of `one.image.allocate`; an invalid value is an ALLOCATE error. */
+function readImageAttributes(template: Template): { type: number; persistent: boolean; size: number } {
+  const type = imageTypeIndex(template.get('TYPE'));
+  if (type === undefined) throw Errors.allocate('image', unknownTypeMessage(template.get('TYPE')));
+
+  const persistentText = (template.get('PERSISTENT') ?? 'NO').toUpperCase();
+  if (persistentText !== 'YES' && persistentText !== 'NO') {
+    throw Errors.allocate('image', `PERSISTENT must be YES or NO, got "${template.get('PERSISTENT')}".`);
   }
-  return index;
+
+  const sizeText = template.get('SIZE');
+  if (sizeText !== undefined && !/^\d+$/.test(sizeText)) {
+    throw Errors.allocate('image', `SIZE must be a whole number of MiB, got "${sizeText}".`);
+  }
+  return { type, persistent: persistentText === 'YES', size: Number(sizeText ?? '0') };
 }
 
-function parseYesNo(value: string | undefined, attribute: string): boolean {
-  if (value === undefined) return false;
-  const upper = value.toUpperCase();
-  if (upper === 'YES') return true;
-  if (upper === 'NO') return false;
-  throw Errors.badValue(`${attribute} must be YES or NO, got "${value}".`);
+/** Throws ALLOCATE unless images of `type` may be registered in `datastore`. */
+function checkTypeFitsDatastore(type: number, datastore: DatastoreRecord): void {
+  if (datastore.type === DatastoreType.SYSTEM_DS || datastore.type === DatastoreType.BACKUP_DS) {
+    throw Errors.allocate('image', `Datastore ${datastore.id} is a ${DatastoreType[datastore.type]}; register images in an image or files datastore such as 1.`);
+  }
+  const allowed = TYPES_BY_DATASTORE[datastore.type];
+  if (!allowed.includes(IMAGE_TYPES[type])) {
+    throw Errors.allocate(
+      'image',
+      `Images of type ${IMAGE_TYPES[type]} cannot be registered in datastore ${datastore.id} (${DatastoreType[datastore.type]}); it takes ${allowed.join(', ')}.`,
+    );
+  }
 }
 
-function parseSizeMb(template: Template): number {
-  const raw = template.get('SIZE');
-  if (raw === undefined) return 0;
-  if (!/^\d+$/.test(raw)) throw Errors.badValue(`SIZE must be a whole number of MiB, got "${raw}".`);
-  return Number(raw);
-}
-
-/** Disk images in image datastores. */
+/** Disk images (image datastores) and kernels, ramdisks and context files (files datastores). */
 export class Images extends OwnedObjects<ImageRecord> {
   constructor(services: CoreServices) {
     super(services, { pool: services.store.images, type: 'IMAGE', nameScope: 'owner', editableTemplate: 'template' });
@@ -49,26 +79,25 @@ export class Images extends OwnedObjects<ImageRecord> {
   async allocate(requester: Requester, text: string, datastoreId: number): Promise<number> {
     const template = parseTemplateParam(text);
     const name = template.get('NAME') ?? '';
-    validateObjectName('image', name);
+    checkNewObjectName('image', name);
 
-    const type = parseImageType(template.get('TYPE'));
-    const persistent = parseYesNo(template.get('PERSISTENT'), 'PERSISTENT');
-    const size = parseSizeMb(template);
+    const { type, persistent, size } = readImageAttributes(template);
     const imagePath = template.get('PATH') ?? '';
     if (imagePath === '' && template.get('SOURCE') === undefined && size === 0) {
       throw Errors.allocate('image', 'The template needs PATH (a file or URL to register) or SIZE (an empty disk in MiB).');
     }
 
     return this.services.store.db.transaction(async (tx) => {
-      const datastore = await this.imageDatastore(tx, datastoreId);
+      const datastore = await this.services.store.datastores.require(tx, datastoreId);
+      checkTypeFitsDatastore(type, datastore);
       this.services.authorizer.check(requester, [
         createItem('IMAGE', requester.uid, requester.gid),
         itemFor('DATASTORE', datastore, 'USE'),
       ]);
-      await this.checkNameFree(tx, name, requester.uid).catch(() => {
-        throw Errors.allocate('image', `NAME is already taken by another image of user ${requester.uid}: ${name}.`);
-      });
+      await this.checkNewNameFree(tx, name, requester.uid);
 
+      // OpenNebula keeps the name out of the object's template.
+      template.remove('NAME');
       const id = await this.pool.nextId(tx);
       await this.pool.insert(tx, {
         id,
@@ -106,24 +135,31 @@ export class Images extends OwnedObjects<ImageRecord> {
     });
   }
 
+  /**
+   * Copies a disk image (OS, CDROM or DATABLOCK) into an image datastore, by default
+   * its own. The copy is not persistent and belongs to the requester.
+   */
   async clone(requester: Requester, id: number, name: string, datastoreId: number): Promise<number> {
-    validateObjectName('image', name);
+    checkNewObjectName('image', name);
 
     return this.services.store.db.transaction(async (tx) => {
       const source = await this.pool.require(tx, id);
-      const datastore = await this.imageDatastore(tx, datastoreId >= 0 ? datastoreId : source.datastoreId);
+      if (!TYPES_BY_DATASTORE[DatastoreType.IMAGE_DS].includes(IMAGE_TYPES[source.type])) {
+        throw Errors.action(`Image ${id} is of type ${IMAGE_TYPES[source.type]}; only OS, CDROM and DATABLOCK images can be cloned.`, id);
+      }
+      const datastore = await this.services.store.datastores.require(tx, datastoreId >= 0 ? datastoreId : source.datastoreId);
+      if (datastore.type !== DatastoreType.IMAGE_DS) {
+        throw Errors.action(`Datastore ${datastore.id} is not an image datastore; clone into an IMAGE_DS datastore such as 1.`, id);
+      }
       this.services.authorizer.check(requester, [
         itemFor('IMAGE', source, 'USE'),
         createItem('IMAGE', requester.uid, requester.gid),
         itemFor('DATASTORE', datastore, 'USE'),
       ], id);
-      await this.checkNameFree(tx, name, requester.uid).catch(() => {
-        throw Errors.action(`NAME is already taken by another image of user ${requester.uid}: ${name}.`, id);
-      });
+      await this.checkNewNameFree(tx, name, requester.uid);
 
       const cloneId = await this.pool.nextId(tx);
       const template = source.template.clone();
-      template.set('NAME', name);
       await this.pool.insert(tx, {
         ...source,
         id: cloneId,
@@ -193,9 +229,19 @@ export class Images extends OwnedObjects<ImageRecord> {
     });
   }
 
+  /** Changes the type within its family: OS, CDROM and DATABLOCK, or KERNEL, RAMDISK and CONTEXT. */
   async chtype(requester: Requester, id: number, typeName: string): Promise<number> {
-    const type = parseImageType(typeName, id);
+    const type = imageTypeIndex(typeName);
+    if (type === undefined) throw Errors.badValue(unknownTypeMessage(typeName), id);
+
     return this.modify(requester, id, 'MANAGE', (image) => {
+      const family = TYPE_FAMILIES.find((names) => names.includes(IMAGE_TYPES[image.type]));
+      if (!family || !family.includes(IMAGE_TYPES[type])) {
+        throw Errors.action(
+          `Cannot change image ${id} from ${IMAGE_TYPES[image.type]} to ${IMAGE_TYPES[type]}: the type does not fit its datastore.`,
+          id,
+        );
+      }
       image.type = type;
       image.template.set('TYPE', IMAGE_TYPES[type]);
     });
@@ -208,14 +254,5 @@ export class Images extends OwnedObjects<ImageRecord> {
   async poolInfo(requester: Requester, query: PoolQuery): Promise<string> {
     const images = await this.list(requester, query);
     return `<IMAGE_POOL>${images.map(imageDocument).join('')}</IMAGE_POOL>`;
-  }
-
-  private async imageDatastore(tx: SqlRunner, id: number): Promise<DatastoreRecord> {
-    const datastore = await this.services.store.datastores.get(tx, id);
-    if (!datastore) throw Errors.notFound('datastore', id);
-    if (datastore.type === DatastoreType.SYSTEM_DS) {
-      throw Errors.action(`Datastore ${id} is a system datastore; register images in an image datastore such as 1.`, id);
-    }
-    return datastore;
   }
 }

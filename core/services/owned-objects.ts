@@ -7,7 +7,7 @@ import type { ObjectHeader } from '../pools/object-header.js';
 import type { ObjectPool } from '../pools/object-pool.js';
 import { Template, TemplateError } from '../template/index.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkRenamedObjectName, type NameRule } from './names.js';
 import { listVisible, type PoolQuery } from './pool-listing.js';
 
 /** How names of a kind must be unique: across the pool, per owner, or not at all. */
@@ -19,6 +19,8 @@ export interface ObjectKind<R extends ObjectHeader> {
   nameScope: NameScope;
   /** The template that `update` edits: the VM's user template, or the object's template. */
   editableTemplate: 'template' | 'userTemplate';
+  /** The rule for names of this kind, when stricter than the rule for every object. */
+  nameRule?: NameRule;
 }
 
 /** Parses a template parameter, turning syntax errors into the API's XML_RPC_API error. */
@@ -73,11 +75,11 @@ export class OwnedObjects<R extends ObjectHeader> {
     return id;
   }
 
+  /** Renames the object. As in OpenNebula, MANAGE is checked before the name. */
   async rename(requester: Requester, id: number, name: string): Promise<number> {
-    validateObjectName(this.pool.objectName, name);
-
     return this.modify(requester, id, 'MANAGE', async (record, tx) => {
       if (record.name === name) return;
+      checkRenamedObjectName(this.pool.objectName, name, id, this.kind.nameRule);
       await this.checkNameFree(tx, name, record.uid, id);
       record.name = name;
     });
@@ -149,18 +151,36 @@ export class OwnedObjects<R extends ObjectHeader> {
     return listVisible(this.services, requester, this.pool, this.kind.type, query);
   }
 
-  /** Throws ACTION when the name is taken within the kind's name scope. */
-  async checkNameFree(tx: SqlRunner, name: string, uid: number, selfId = -1): Promise<void> {
-    if (this.kind.nameScope === 'none') return;
+  /**
+   * Returns the object that already has `name` within the kind's name scope (the
+   * whole pool, or the objects of user `uid`), or undefined when the name is free.
+   */
+  async findNameHolder(tx: SqlRunner, name: string, uid: number): Promise<R | undefined> {
+    if (this.kind.nameScope === 'none') return undefined;
 
     const scopeUid = this.kind.nameScope === 'owner' ? uid : undefined;
-    const existing = await this.pool.findByName(tx, name, scopeUid);
-    if (existing && existing.id !== selfId) {
-      throw Errors.action(
-        `NAME is already taken by ${this.pool.objectName.toUpperCase()} ${existing.id}; choose another name.`,
-        selfId,
-      );
+    return this.pool.findByName(tx, name, scopeUid);
+  }
+
+  /** Throws ALLOCATE when a new object of user `uid` cannot take `name`. */
+  async checkNewNameFree(tx: SqlRunner, name: string, uid: number): Promise<void> {
+    const holder = await this.findNameHolder(tx, name, uid);
+    if (holder) {
+      throw Errors.allocate(this.pool.objectName, `NAME ${JSON.stringify(name)} is already taken by ${this.ownedBy(holder)}.`);
     }
+  }
+
+  /** Throws ACTION when object `selfId` cannot take `name` as owned by user `uid`. */
+  async checkNameFree(tx: SqlRunner, name: string, uid: number, selfId: number): Promise<void> {
+    const holder = await this.findNameHolder(tx, name, uid);
+    if (holder && holder.id !== selfId) {
+      throw Errors.action(`NAME ${JSON.stringify(name)} is already taken by ${this.ownedBy(holder)}; choose another name.`, selfId);
+    }
+  }
+
+  private ownedBy(holder: R): string {
+    const owner = this.kind.nameScope === 'owner' ? ` of user ${holder.uid}` : '';
+    return `${this.pool.objectName} ${holder.id}${owner}`;
   }
 
   /** The permissions of a new object: OpenNebula's base (777 for admins, 666 otherwise) minus the umask. */

@@ -1,4 +1,5 @@
 import type { ResourceTypeName } from '../acl/index.js';
+import { itemFor } from '../auth/authorizer.js';
 import { isAdmin, type Requester } from '../auth/requester.js';
 import type { SqlValue } from '../db/database.js';
 import { Errors } from '../errors/catalogue.js';
@@ -35,9 +36,11 @@ function combine(a: string | undefined, b: string | undefined): string | undefin
 }
 
 /**
- * Lists the objects a pool call asks for, reduced to those the requester may USE.
- * With `end ≥ -1`, start and end are an id range (-1 open); with `end < -1`, start is
- * an offset and -end the page size, counted over the visible objects.
+ * Lists the objects a pool call requests, reduced to those the requester may USE plus
+ * the requester's own objects, which OpenNebula 6.10 lists even when their owner USE
+ * bit is cleared (`PoolSQL::usr_filter`). With `end ≥ -1`, start and end are an id
+ * range (-1 open). With `end < -1`, start is an offset and -end the page size,
+ * counted over the visible objects.
  */
 export async function listVisible<R extends ObjectHeader>(
   services: CoreServices,
@@ -65,10 +68,15 @@ export async function listVisible<R extends ObjectHeader>(
     options.limit = -query.end;
   }
 
+  // NOTE: for other users a page is cut after filtering, so every object that the
+  // ownership filter selects is read and decoded, not only one page of them.
   const records = await pool.list(services.store.db, options);
-  const visible = admin ? records : records.filter((r) => services.authorizer.canUse(requester, type, r));
+  if (admin) return records;
 
-  if (paged && !admin) {
+  const canUse = services.authorizer.usePredicate(requester, type);
+  const visible = records.filter((record) => record.uid === requester.uid || canUse(itemFor(type, record, 'USE', false)));
+
+  if (paged) {
     const offset = Math.max(0, query.start);
     return visible.slice(offset, offset + -query.end);
   }

@@ -5,7 +5,7 @@ import { Errors } from '../errors/catalogue.js';
 import type { TemplateRecord } from '../pools/records/template-record.js';
 import { createItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkNewObjectName } from './names.js';
 import { OwnedObjects, parseTemplateParam } from './owned-objects.js';
 import type { PoolQuery } from './pool-listing.js';
 import type { Vms } from './vms.js';
@@ -16,26 +16,32 @@ export class Templates extends OwnedObjects<TemplateRecord> {
     services: CoreServices,
     private readonly vms: Vms,
   ) {
-    super(services, { pool: services.store.templates, type: 'TEMPLATE', nameScope: 'none', editableTemplate: 'template' });
+    super(services, { pool: services.store.templates, type: 'TEMPLATE', nameScope: 'owner', editableTemplate: 'template' });
   }
 
+  /**
+   * Registers a VM template. Without NAME it is called `template-<id>`.
+   * NOTE: OpenNebula 6.10 rejects a template without NAME instead.
+   */
   async allocate(requester: Requester, text: string): Promise<number> {
     const template = parseTemplateParam(text);
     const givenName = template.get('NAME');
-    if (givenName !== undefined) validateObjectName('virtual machine template', givenName);
+    if (givenName !== undefined) checkNewObjectName('virtual machine template', givenName);
 
     return this.services.store.db.transaction(async (tx) => {
       this.services.authorizer.check(requester, [createItem('TEMPLATE', requester.uid, requester.gid)]);
+      if (givenName !== undefined) await this.checkNewNameFree(tx, givenName, requester.uid);
+
       const id = await this.pool.nextId(tx);
-      const name = givenName ?? `template-${id}`;
-      template.set('NAME', name);
-      await this.pool.insert(tx, this.newRecord(requester, id, name, template));
+      // OpenNebula keeps the name out of the object's template.
+      template.remove('NAME');
+      await this.pool.insert(tx, this.newRecord(requester, id, givenName ?? `template-${id}`, template));
       return id;
     });
   }
 
   async clone(requester: Requester, id: number, name: string, recursive: boolean): Promise<number> {
-    validateObjectName('virtual machine template', name);
+    checkNewObjectName('virtual machine template', name);
     if (recursive) {
       throw Errors.action('Recursive clone (copying the images too) is not supported; clone the images separately.', id);
     }
@@ -46,10 +52,11 @@ export class Templates extends OwnedObjects<TemplateRecord> {
         itemFor('TEMPLATE', source, 'USE'),
         createItem('TEMPLATE', requester.uid, requester.gid),
       ], id);
+      await this.checkNewNameFree(tx, name, requester.uid);
 
       const cloneId = await this.pool.nextId(tx);
       const template = source.template.clone();
-      template.set('NAME', name);
+      template.remove('NAME');
       await this.pool.insert(tx, this.newRecord(requester, cloneId, name, template));
       return cloneId;
     });

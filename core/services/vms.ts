@@ -1,4 +1,5 @@
 import type { Requester } from '../auth/requester.js';
+import { cachedDocument } from '../documents/document-cache.js';
 import { shortVmDocument, vmDocument } from '../documents/vm-documents.js';
 import { Errors } from '../errors/catalogue.js';
 import { LcmState, VmState, type VmRecord } from '../pools/records/vm-record.js';
@@ -9,7 +10,7 @@ import { resolveNics } from '../vm/resolve-nics.js';
 import { splitVmTemplate } from '../vm/template-split.js';
 import { createItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkNewObjectName } from './names.js';
 import { OwnedObjects, parseTemplateParam } from './owned-objects.js';
 import type { PoolQuery } from './pool-listing.js';
 
@@ -45,7 +46,7 @@ export class Vms extends OwnedObjects<VmRecord> {
     const template = request.template.clone();
     validateCapacity(template);
     const explicitName = request.name ?? template.get('NAME');
-    if (explicitName !== undefined && explicitName !== '') validateObjectName('virtual machine', explicitName);
+    if (explicitName !== undefined && explicitName !== '') checkNewObjectName('virtual machine', explicitName);
 
     return this.services.store.db.transaction(async (tx) => {
       const disks = await resolveDisks(tx, this.services.store, requester, template);
@@ -70,14 +71,15 @@ export class Vms extends OwnedObjects<VmRecord> {
   }
 
   async info(requester: Requester, id: number): Promise<string> {
-    return vmDocument(await this.read(requester, id));
+    return cachedDocument(await this.read(requester, id), 'full', vmDocument);
   }
 
   async poolInfo(requester: Requester, query: PoolQuery, state: number, extended: boolean): Promise<string> {
     const condition = stateCondition(state);
     const vms = await this.list(requester, { ...query, where: condition.where, params: condition.params });
+    const kind = extended ? 'full' : 'short';
     const render = extended ? vmDocument : shortVmDocument;
-    return `<VM_POOL>${vms.map(render).join('')}</VM_POOL>`;
+    return `<VM_POOL>${vms.map((vm) => cachedDocument(vm, kind, render)).join('')}</VM_POOL>`;
   }
 
   private newRecord(requester: Requester, id: number, name: string, state: VmState, system: Template, user: Template): VmRecord {

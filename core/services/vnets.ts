@@ -4,12 +4,19 @@ import { vnetDocument } from '../documents/object-documents.js';
 import { Errors } from '../errors/catalogue.js';
 import type { VnetRecord } from '../pools/records/vnet-record.js';
 import { VectorAttribute } from '../template/index.js';
-import { validateAddressRange } from '../vnet/address-range.js';
+import { addressRangeProblem, assignFirstMac, validateAddressRange } from '../vnet/address-range.js';
 import { createItem } from './account-objects.js';
 import type { CoreServices } from './core-services.js';
-import { validateObjectName } from './names.js';
+import { checkNewObjectName } from './names.js';
 import { OwnedObjects, parseTemplateParam } from './owned-objects.js';
 import type { PoolQuery } from './pool-listing.js';
+
+/** Reads an AR vector of `one.vn.allocate`; an invalid range is an ALLOCATE error. */
+function readNewRange(vector: VectorAttribute): Array<[string, string]> {
+  const problem = addressRangeProblem(vector);
+  if (problem !== undefined) throw Errors.allocate('virtual network', problem);
+  return assignFirstMac(validateAddressRange(vector));
+}
 
 /** Virtual networks and their address ranges. Leases are handed out by the life-cycle manager. */
 export class Vnets extends OwnedObjects<VnetRecord> {
@@ -20,21 +27,21 @@ export class Vnets extends OwnedObjects<VnetRecord> {
   async allocate(requester: Requester, text: string, clusterId: number): Promise<number> {
     const template = parseTemplateParam(text);
     const name = template.get('NAME') ?? '';
-    validateObjectName('virtual network', name);
+    checkNewObjectName('virtual network', name);
     const vnMad = template.get('VN_MAD') ?? '';
     if (vnMad === '') {
       throw Errors.allocate('virtual network', 'VN_MAD is missing; name the network driver, for example VN_MAD = "bridge".');
     }
     if (clusterId !== -1 && clusterId !== 0) throw Errors.notFound('cluster', clusterId);
 
-    const ranges = template.getVectors('AR').map((vector) => validateAddressRange(vector));
+    const ranges = template.getVectors('AR').map((vector) => readNewRange(vector));
     template.remove('AR');
+    // OpenNebula keeps the name out of the object's template.
+    template.remove('NAME');
 
     return this.services.store.db.transaction(async (tx) => {
       this.services.authorizer.check(requester, [createItem('NET', requester.uid, requester.gid)]);
-      await this.checkNameFree(tx, name, requester.uid).catch(() => {
-        throw Errors.allocate('virtual network', `NAME is already taken by another network of user ${requester.uid}: ${name}.`);
-      });
+      await this.checkNewNameFree(tx, name, requester.uid);
 
       const id = await this.pool.nextId(tx);
       await this.pool.insert(tx, {
@@ -50,6 +57,7 @@ export class Vnets extends OwnedObjects<VnetRecord> {
         bridge: template.get('BRIDGE') ?? `onebr${id}`,
         vnMad,
         state: 1,
+        prevState: 0,
         parentNetworkId: -1,
         vlanId: template.get('VLAN_ID') ?? '',
         usedLeases: 0,
@@ -75,7 +83,7 @@ export class Vnets extends OwnedObjects<VnetRecord> {
 
   async addAddressRange(requester: Requester, id: number, text: string): Promise<number> {
     const vectors = this.rangeVectors(text, id);
-    const ranges = vectors.map((vector) => validateAddressRange(vector, id));
+    const ranges = vectors.map((vector) => assignFirstMac(validateAddressRange(vector, id)));
 
     return this.modify(requester, id, 'ADMIN', (vnet) => {
       for (const attributes of ranges) {

@@ -49,6 +49,13 @@ export class VectorAttribute {
   clone(): VectorAttribute {
     return new VectorAttribute(this.#values);
   }
+
+  /** Builds a vector from entries that were validated when they were stored, without checking them again. */
+  static fromValidated(entries: Array<[string, string]>): VectorAttribute {
+    const vector = new VectorAttribute();
+    for (const [name, value] of entries) vector.#values.set(name, value);
+    return vector;
+  }
 }
 
 export type AttributeValue = string | VectorAttribute;
@@ -92,6 +99,20 @@ export class Template {
   /** Rebuilds a template from `toJSON` output. Throws TemplateError when `data` has another shape. */
   static fromJSON(data: unknown): Template {
     return Template.#fromEntries(entriesFromJson(data));
+  }
+
+  /**
+   * Rebuilds a template from `toJSON` output that this program wrote to its own
+   * database, without validating it again: listings decode thousands of templates,
+   * and the checks dominated their cost. Use `fromJSON` for anything else.
+   */
+  static fromStoredJSON(entries: AttributeEntry[]): Template {
+    const template = new Template();
+    template.#attributes = entries.map(([name, value]) => ({
+      name,
+      value: typeof value === 'string' ? value : VectorAttribute.fromValidated(value),
+    }));
+    return template;
   }
 
   static #fromEntries(entries: AttributeEntry[]): Template {

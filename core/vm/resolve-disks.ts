@@ -58,11 +58,14 @@ export async function resolveDisks(
     if (disk.get('IMAGE_ID') === undefined && disk.get('IMAGE') === undefined) continue;
 
     const image = await findImage(tx, store, requester, disk, index);
+    // A persistent image belongs to one disk of one VM at a time.
+    const persistentInUse = image.persistent && (image.runningVms > 0 || images.some((used) => used.id === image.id));
+    if (persistentInUse) {
+      const users = image.vms.length > 0 ? `VM ${image.vms.join(', ')}` : 'another DISK of this VM';
+      throw Errors.allocate('virtual machine', `DISK ${index}: persistent image ${image.id} is already used by ${users}.`);
+    }
     if (!USABLE_STATES.has(image.state)) {
       throw Errors.allocate('virtual machine', `DISK ${index}: image ${image.id} is ${ImageState[image.state]}, not READY.`);
-    }
-    if (image.persistent && image.runningVms > 0) {
-      throw Errors.allocate('virtual machine', `DISK ${index}: persistent image ${image.id} is already used by VM ${image.vms.join(', ')}.`);
     }
 
     disk.set('IMAGE_ID', String(image.id));
@@ -84,10 +87,14 @@ export async function resolveDisks(
   return { images, items };
 }
 
-/** Records that VM `vmId` uses each image, as OpenNebula's RUNNING_VMS and VMS do. */
+/**
+ * Records that VM `vmId` uses each image, as OpenNebula's RUNNING_VMS and VMS do: a VM
+ * counts once per image, also when several of its disks use the same image.
+ */
 export async function acquireImages(tx: SqlRunner, store: Store, vmId: number, images: ImageRecord[]): Promise<void> {
   for (const image of images) {
     const current = (await store.images.get(tx, image.id)) ?? image;
+    if (current.vms.includes(vmId)) continue;
     current.runningVms += 1;
     current.vms = [...current.vms, vmId];
     current.state = current.persistent ? ImageState.USED_PERS : ImageState.USED;

@@ -1,5 +1,6 @@
 import type { CoreApi } from '../../core/services/core-api.js';
 import type { MethodTable } from '../server/method-table.js';
+import type { ParamReader } from '../server/params.js';
 
 /** Users, groups and ACL rules. */
 export function registerAccountMethods(table: MethodTable, api: CoreApi): void {
@@ -15,7 +16,7 @@ export function registerAccountMethods(table: MethodTable, api: CoreApi): void {
     ),
   );
   table.register('one.user.delete', (ctx, p) => users.delete(ctx.requester, p.int(1, 'id')));
-  table.register('one.user.info', (ctx, p) => users.info(ctx.requester, p.optionalInt(1, 'id', -1)));
+  table.register('one.user.info', (ctx, p) => users.info(ctx.requester, p.int(1, 'id')));
   table.register('one.user.passwd', (ctx, p) => users.passwd(ctx.requester, p.int(1, 'id'), p.string(2, 'password')));
   table.register('one.user.login', (ctx, p) =>
     users.login(
@@ -35,12 +36,12 @@ export function registerAccountMethods(table: MethodTable, api: CoreApi): void {
   table.register('one.user.chauth', (ctx, p) =>
     users.chauth(ctx.requester, p.int(1, 'id'), p.string(2, 'driver'), p.optionalString(3, 'password', '')),
   );
-  table.register('one.user.enable', (ctx, p) => users.enable(ctx.requester, p.int(1, 'id'), readEnable(p.has(2) ? p : undefined)));
+  table.register('one.user.enable', (ctx, p) => users.enable(ctx.requester, p.int(1, 'id'), readEnable(p)));
   table.register('one.userpool.info', (ctx) => users.pool(ctx.requester));
 
   table.register('one.group.allocate', (ctx, p) => groups.allocate(ctx.requester, p.string(1, 'name')));
   table.register('one.group.delete', (ctx, p) => groups.delete(ctx.requester, p.int(1, 'id')));
-  table.register('one.group.info', (ctx, p) => groups.info(ctx.requester, p.optionalInt(1, 'id', -1)));
+  table.register('one.group.info', (ctx, p) => groups.info(ctx.requester, p.int(1, 'id')));
   table.register('one.group.update', (ctx, p) =>
     groups.update(ctx.requester, p.int(1, 'id'), p.string(2, 'template'), p.optionalInt(3, 'type', 0)),
   );
@@ -60,11 +61,10 @@ export function registerAccountMethods(table: MethodTable, api: CoreApi): void {
 }
 
 /**
- * `one.user.enable` takes a boolean in OpenNebula 6.10's CLI and an integer 0 or 1
- * in older clients; both are accepted.
+ * Reads the flag of `one.user.enable`: a boolean from OpenNebula 6.10's CLI, or an
+ * integer 0 or 1 from older clients. A missing flag or any other type is a fault.
  */
-function readEnable(p: import('../server/params.js').ParamReader | undefined): boolean {
-  if (!p) return true;
+function readEnable(p: ParamReader): boolean {
   try {
     return p.bool(2, 'enable');
   } catch {

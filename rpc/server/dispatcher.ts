@@ -4,6 +4,7 @@ import { ApiError, ErrorCode, FaultCode, RpcFault } from '../../core/errors/api-
 import { Errors } from '../../core/errors/catalogue.js';
 import type { DaemonLog } from '../../core/log/events.js';
 import {
+  FaultCode as XmlRpcFaultCode,
   I8,
   parseMethodCall,
   serializeFault,
@@ -14,6 +15,28 @@ import {
 } from '../xmlrpc/index.js';
 import type { MethodTable } from './method-table.js';
 import { ParamReader } from './params.js';
+
+/** Decodes request bodies, rejecting byte sequences that are not UTF-8 instead of replacing them. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A JSON-quoted string, which is how the XML-RPC parser quotes client text in its messages. */
+const QUOTED_CLIENT_TEXT = /"(?:[^"\\]|\\.)*"(?: \(\d+ characters\))?/g;
+
+/**
+ * Replaces the client text that a parse error message quotes, because a malformed
+ * call can carry a session string or a password in any position.
+ */
+function withholdClientText(message: string): string {
+  return message.replace(QUOTED_CLIENT_TEXT, '(text withheld from the log)');
+}
+
+function decodeBody(body: Buffer): string {
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw new XmlRpcParseError('request body is not valid UTF-8', XmlRpcFaultCode.invalidUtf8);
+  }
+}
 
 /** OpenNebula's response array on success. */
 function success(value: Parameters<typeof serializeMethodResponse>[0]): string {
@@ -38,7 +61,8 @@ export class Dispatcher {
     private readonly limits: Partial<ParseLimits>,
   ) {}
 
-  async handle(body: string, client: string): Promise<string> {
+  /** Handles one request body, given as the bytes received, and returns the response body. */
+  async handle(body: Buffer, client: string): Promise<string> {
     const reqId = randomUUID().slice(0, 8);
     const started = performance.now();
     let method = '-';
@@ -46,7 +70,7 @@ export class Dispatcher {
     let code = 0;
 
     try {
-      const call = parseMethodCall(body, this.limits);
+      const call = parseMethodCall(decodeBody(body), this.limits);
       method = call.methodName;
 
       const definition = this.methods.get(method);
@@ -74,8 +98,8 @@ export class Dispatcher {
     ids: { reqId: string; method: string; client: string; uid: number },
   ): { body: string; code: number } {
     if (error instanceof XmlRpcParseError) {
-      this.log.rpcRejected({ reqId: ids.reqId, client: ids.client, reason: error.message });
-      return { body: serializeFault(FaultCode.PARSE_ERROR, `malformed XML-RPC call: ${error.message}`), code: FaultCode.PARSE_ERROR };
+      this.log.rpcRejected({ reqId: ids.reqId, client: ids.client, reason: withholdClientText(error.message) });
+      return { body: serializeFault(error.faultCode, `malformed XML-RPC call: ${error.message}`), code: error.faultCode };
     }
     if (error instanceof RpcFault) {
       return { body: serializeFault(error.faultCode, error.message), code: error.faultCode };

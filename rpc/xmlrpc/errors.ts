@@ -1,7 +1,8 @@
 /**
- * XML-RPC fault codes that xmlrpc-c, the library behind OpenNebula's oned, uses for
- * transport-level failures (include/xmlrpc-c/util.h). OpenNebula's own error codes travel
- * inside the response array instead, never as faults.
+ * XML-RPC fault codes of xmlrpc-c, the library behind OpenNebula's oned
+ * (include/xmlrpc-c/util.h). Its server responds to a call that it cannot parse with -503, a
+ * missing parameter or one of the wrong type with -501 and an unknown method with -506.
+ * OpenNebula's own error codes travel inside the response array.
  */
 export const FaultCode = {
   internalError: -500,

@@ -17,6 +17,9 @@ interface StructFrame {
 
 type ContainerFrame = ArrayFrame | StructFrame;
 
+/** Maximum steps named in a location. A deeper place keeps its first three and last two. */
+const MAX_LOCATION_STEPS = 6;
+
 /**
  * Assembles the value of one `<param>` from the elements inside it.
  *
@@ -24,20 +27,24 @@ type ContainerFrame = ArrayFrame | StructFrame;
  * the text of `<value>`, `<name>` and scalar elements when they close.
  */
 export class ParamBuilder {
-  /** One entry per open `<value>`: its typed content once that has been read. */
+  /** Typed content of each open `<value>`, or undefined until that content is read. */
   private readonly valueContents: (XmlRpcValue | undefined)[] = [];
   private readonly containers: ContainerFrame[] = [];
   private value: XmlRpcValue | undefined;
 
-  /** Describes the place being read, such as 'in parameter 2, item 3, member "ID"'. */
-  readonly describeLocation = (): string => this.describeLocationAt(this.containers.length);
+  /**
+   * Describes the place being read, such as 'in parameter 2, item 3, member "ID"'. Parameters
+   * and array items count from 0.
+   */
+  readonly describeLocation = (): string => this.locationDescription();
 
   /**
-   * @param paramNumber position of the parameter in the call, counted from 1
+   * @param paramIndex position of the parameter in the call, counted from 0 as OpenNebula
+   *   does, where parameter 0 is the session string
    * @param maxDepth maximum number of nested arrays and structs
    */
   constructor(
-    private readonly paramNumber: number,
+    private readonly paramIndex: number,
     private readonly maxDepth: number,
   ) {}
 
@@ -92,7 +99,7 @@ export class ParamBuilder {
   /** Returns the parameter's value. Throws when the `<param>` had no `<value>`. */
   result(): XmlRpcValue {
     if (this.value === undefined) {
-      throw new XmlRpcParseError(`parameter ${this.paramNumber} has no <value>`);
+      throw new XmlRpcParseError(`missing <value> in parameter ${this.paramIndex}`);
     }
     return this.value;
   }
@@ -100,7 +107,7 @@ export class ParamBuilder {
   private checkNoContentYet(name: string): void {
     if (this.valueContents[this.valueContents.length - 1] !== undefined) {
       throw new XmlRpcParseError(
-        `<value> has more than one type: found <${name}> after another ${this.describeLocation()}`,
+        `unexpected <${name}> after another type inside <value> ${this.describeLocation()}`,
       );
     }
   }
@@ -115,7 +122,7 @@ export class ParamBuilder {
 
     if (this.valueContents.length === 0) {
       if (this.value !== undefined) {
-        throw new XmlRpcParseError(`parameter ${this.paramNumber} has more than one <value>`);
+        throw new XmlRpcParseError(`unexpected second <value> in parameter ${this.paramIndex}`);
       }
       this.value = value;
       return;
@@ -129,7 +136,7 @@ export class ParamBuilder {
     } else if (frame?.kind === 'struct') {
       if (frame.memberValue !== undefined) {
         throw new XmlRpcParseError(
-          `struct member has more than one <value> ${this.describeLocation()}`,
+          `unexpected second <value> inside <member> ${this.describeLocation()}`,
         );
       }
       frame.memberValue = value;
@@ -161,7 +168,7 @@ export class ParamBuilder {
     const frame = this.containers.pop();
     if (frame?.kind === 'array') {
       if (!frame.hasData) {
-        throw new XmlRpcParseError(`<array> has no <data> ${this.describeLocation()}`);
+        throw new XmlRpcParseError(`missing <data> inside <array> ${this.describeLocation()}`);
       }
       this.setValueContent({ type: 'array', items: frame.items });
     } else if (frame?.kind === 'struct') {
@@ -172,8 +179,9 @@ export class ParamBuilder {
   private startData(): void {
     const array = this.innermostArray();
     if (array.hasData) {
-      const location = this.describeLocationAt(this.containers.length - 1);
-      throw new XmlRpcParseError(`<array> has more than one <data> ${location}`);
+      throw new XmlRpcParseError(
+        `unexpected second <data> inside <array> ${this.describeLocation()}`,
+      );
     }
     array.hasData = true;
   }
@@ -188,7 +196,7 @@ export class ParamBuilder {
     const struct = this.innermostStruct();
     if (struct.memberName !== undefined) {
       throw new XmlRpcParseError(
-        `struct member has more than one <name> ${this.describeLocation()}`,
+        `unexpected second <name> inside <member> ${this.describeLocation()}`,
       );
     }
     struct.memberName = text;
@@ -201,13 +209,13 @@ export class ParamBuilder {
     struct.memberValue = undefined;
 
     if (memberName === undefined) {
-      throw new XmlRpcParseError(`struct member has no <name> ${this.describeLocation()}`);
+      throw new XmlRpcParseError(`missing <name> inside <member> ${this.describeLocation()}`);
     }
 
     const quotedName = quoteForMessage(memberName);
     if (memberValue === undefined) {
       throw new XmlRpcParseError(
-        `struct member ${quotedName} has no <value> ${this.describeLocation()}`,
+        `missing <value> for struct member ${quotedName} ${this.describeLocation()}`,
       );
     }
     if (struct.members.has(memberName)) {
@@ -228,16 +236,22 @@ export class ParamBuilder {
     return this.containers[this.containers.length - 1] as StructFrame;
   }
 
-  /** Describes the place being read using the outermost `depth` arrays and structs. */
-  private describeLocationAt(depth: number): string {
-    let description = `in parameter ${this.paramNumber}`;
-    for (const frame of this.containers.slice(0, depth)) {
-      if (frame.kind === 'array') {
-        description += `, item ${frame.items.length + 1}`;
-      } else if (frame.memberName !== undefined) {
-        description += `, member ${quoteForMessage(frame.memberName)}`;
+  private locationDescription(): string {
+    const steps: string[] = [];
+    this.containers.forEach((frame, depth) => {
+      // The <value> that contains this frame is valueContents[depth], so a value being read
+      // inside the frame is valueContents[depth + 1].
+      const readingItem = this.valueContents.length > depth + 1;
+      if (frame.kind === 'array' && readingItem) {
+        steps.push(`item ${frame.items.length}`);
+      } else if (frame.kind === 'struct' && frame.memberName !== undefined) {
+        steps.push(`member ${quoteForMessage(frame.memberName)}`);
       }
+    });
+
+    if (steps.length > MAX_LOCATION_STEPS) {
+      steps.splice(3, steps.length - MAX_LOCATION_STEPS + 1, '…');
     }
-    return description;
+    return [`in parameter ${this.paramIndex}`, ...steps].join(', ');
   }
 }

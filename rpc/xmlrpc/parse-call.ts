@@ -3,7 +3,7 @@ import type { QualifiedTag, SAXOptions, SAXParser, Tag } from 'sax';
 
 import { FaultCode, XmlRpcParseError, quoteForMessage } from './errors.js';
 import { ParamBuilder } from './param-builder.js';
-import { DEFAULT_PARSE_LIMITS, SCALAR_ELEMENTS } from './values.js';
+import { SCALAR_ELEMENTS, resolveParseLimits } from './values.js';
 import type { MethodCall, ParseLimits, XmlRpcValue } from './values.js';
 
 const MAX_METHOD_NAME_LENGTH = 256;
@@ -18,9 +18,10 @@ const INVALID_XML_CHARACTER = new RegExp(
     '|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
 );
 
-// sax keeps a text node in one buffer until the end of each write() call and then flushes
-// any text node longer than 64 KiB. Writing the body in chunks of that size hands a long
-// string to the builder in pieces, so the length limit stops it early.
+// sax 1.6.1 keeps a text node in one buffer until the end of each write() call and then
+// flushes any text node longer than 64 KiB (sax.MAX_BUFFER_LENGTH). Writing the body in
+// chunks of that size hands a long string to the builder in pieces, so the length limit
+// stops it early.
 const CHUNK_LENGTH = 65_536;
 
 const ALLOWED_CHILDREN: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -42,7 +43,7 @@ const KNOWN_ELEMENTS: ReadonlySet<string> = new Set([
   'nil',
 ]);
 
-/** Elements whose text is content; elsewhere text may only be whitespace between elements. */
+/** Elements whose text is content. Between other elements, only whitespace is allowed. */
 const TEXT_ELEMENTS: ReadonlySet<string> = new Set([
   ...SCALAR_ELEMENTS,
   'methodName',
@@ -56,12 +57,14 @@ const TEXT_ELEMENTS: ReadonlySet<string> = new Set([
  * The body must already be decoded from bytes, and the encoding named in its XML declaration
  * is not compared with that decoding. Limits that are not given come from
  * DEFAULT_PARSE_LIMITS. Throws XmlRpcParseError with fault code -503 for malformed input or
- * -509 for a limit that was exceeded. Error messages count parameters from 1.
+ * -509 for a limit that was exceeded, and RangeError for an invalid limit. Error messages
+ * count parameters and array items from 0, so the session string of an OpenNebula call is
+ * parameter 0, and they quote client text as JSON strings.
  */
 export function parseMethodCall(body: string, limits?: Partial<ParseLimits>): MethodCall {
-  const builder = new CallBuilder(resolveLimits(limits));
-  // Strict entities limit named entities to the five that XML defines; otherwise sax also
-  // decodes HTML names such as &nbsp;. @types/sax 1.2.7 does not declare the option.
+  const builder = new CallBuilder(resolveParseLimits(limits));
+  // Without strictEntities, sax also decodes HTML entity names such as &nbsp;, which XML
+  // does not define. @types/sax 1.2.7 does not declare the option.
   const options: SAXOptions & { strictEntities: boolean } = { strictEntities: true };
   const parser = sax.parser(true, options);
   connectParser(parser, builder, body);
@@ -71,25 +74,6 @@ export function parseMethodCall(body: string, limits?: Partial<ParseLimits>): Me
   parser.close();
 
   return builder.result();
-}
-
-function resolveLimits(overrides: Partial<ParseLimits> | undefined): ParseLimits {
-  if (overrides === undefined) {
-    return DEFAULT_PARSE_LIMITS;
-  }
-
-  const limits: ParseLimits = {
-    maxDepth: overrides.maxDepth ?? DEFAULT_PARSE_LIMITS.maxDepth,
-    maxStringLength: overrides.maxStringLength ?? DEFAULT_PARSE_LIMITS.maxStringLength,
-    maxParams: overrides.maxParams ?? DEFAULT_PARSE_LIMITS.maxParams,
-    maxElements: overrides.maxElements ?? DEFAULT_PARSE_LIMITS.maxElements,
-  };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(`parse limit ${name} must be a non-negative integer, got ${value}`);
-    }
-  }
-  return limits;
 }
 
 function connectParser(parser: SAXParser, builder: CallBuilder, body: string): void {
@@ -102,7 +86,8 @@ function connectParser(parser: SAXParser, builder: CallBuilder, body: string): v
     throw new XmlRpcParseError('DOCTYPE declarations are not accepted');
   };
   parser.onsgmldeclaration = (declaration) => {
-    throw new XmlRpcParseError(`markup declaration <!${declaration}> is not accepted`);
+    const markup = quoteForMessage(`<!${declaration}>`);
+    throw new XmlRpcParseError(`markup declaration ${markup} is not accepted`);
   };
   parser.onprocessinginstruction = (instruction) => {
     checkProcessingInstruction(parser, instruction.name, body);
@@ -115,7 +100,8 @@ function connectParser(parser: SAXParser, builder: CallBuilder, body: string): v
 /** Accepts only an XML declaration at the very start of the body, after an optional BOM. */
 function checkProcessingInstruction(parser: SAXParser, name: string, body: string): void {
   if (name !== 'xml') {
-    throw new XmlRpcParseError(`processing instruction <?${name}?> is not accepted`);
+    const instruction = quoteForMessage(`<?${name}?>`);
+    throw new XmlRpcParseError(`processing instruction ${instruction} is not accepted`);
   }
 
   // startTagPosition is the 1-based offset of the "<" that opened the instruction.
@@ -126,8 +112,8 @@ function checkProcessingInstruction(parser: SAXParser, name: string, body: strin
 }
 
 function wrapSaxError(error: Error, parser: SAXParser): XmlRpcParseError {
-  // sax appends "\nLine: …\nColumn: …\nChar: …" to its message; the position is reported
-  // here instead, with lines counted from 1.
+  // sax appends "\nLine: …\nColumn: …\nChar: …" to its message. This message gives the
+  // position instead, with lines and columns counted from 1.
   const reason = (error.message.split('\n', 1)[0] ?? '').replace(/\.$/, '');
   const sentence = reason.charAt(0).toLowerCase() + reason.slice(1);
 
@@ -161,7 +147,6 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-
 /**
  * Builds a MethodCall from sax events and rejects anything outside the XML-RPC grammar
  * as soon as it appears. Elements inside a `<param>` go to a ParamBuilder.
@@ -175,7 +160,7 @@ class CallBuilder {
   private elementCount = 0;
   private rootClosed = false;
 
-  /** Whether text belongs to the innermost element; elsewhere only whitespace is allowed. */
+  /** Whether text belongs to the innermost element. Otherwise only whitespace is allowed. */
   private collectingText = false;
   private text = '';
   private textLimit = 0;
@@ -251,21 +236,23 @@ class CallBuilder {
       throw new XmlRpcParseError('missing <methodCall> element');
     }
     if (this.methodName === undefined) {
-      throw new XmlRpcParseError('<methodCall> has no <methodName>');
+      throw new XmlRpcParseError('missing <methodName> inside <methodCall>');
     }
 
     return { methodName: this.methodName, params: this.params };
   }
 
-  /** Throws unless the grammar allows the element inside the innermost one, returned here. */
+  /** Checks that the grammar allows the element in the innermost open one, and returns that. */
   private checkPlacement(name: string): string | undefined {
     const parent = this.openElements[this.openElements.length - 1];
     if (parent === undefined) {
       if (this.rootClosed) {
-        throw new XmlRpcParseError(`unexpected element <${name}> after </methodCall>`);
+        throw new XmlRpcParseError(`unexpected element ${tagForMessage(name)} after </methodCall>`);
       }
       if (name !== 'methodCall') {
-        throw new XmlRpcParseError(`expected <methodCall> as the root element, found <${name}>`);
+        throw new XmlRpcParseError(
+          `expected <methodCall> as the root element, found ${tagForMessage(name)}`,
+        );
       }
       return parent;
     }
@@ -273,7 +260,7 @@ class CallBuilder {
     if (ALLOWED_CHILDREN.get(parent)?.has(name) !== true) {
       const kind = KNOWN_ELEMENTS.has(name) ? 'unexpected' : 'unknown';
       throw new XmlRpcParseError(
-        `${kind} element <${name}> inside <${parent}>${this.locationSuffix()}`,
+        `${kind} element ${tagForMessage(name)} inside <${parent}>${this.locationSuffix()}`,
       );
     }
     return parent;
@@ -304,12 +291,12 @@ class CallBuilder {
   }
 
   private startParam(): void {
-    const paramNumber = this.params.length + 1;
-    if (paramNumber > this.limits.maxParams) {
+    const paramIndex = this.params.length;
+    if (paramIndex >= this.limits.maxParams) {
       throw limitError(`call exceeds the limit of ${this.limits.maxParams} parameters`);
     }
 
-    this.paramBuilder = new ParamBuilder(paramNumber, this.limits.maxDepth);
+    this.paramBuilder = new ParamBuilder(paramIndex, this.limits.maxDepth);
   }
 
   private finishParam(): void {
@@ -325,6 +312,8 @@ class CallBuilder {
     this.textLimit = limit;
   }
 
+  // NOTE: sax does not apply XML end-of-line handling, so a literal CR LF in a string stays
+  // CR LF. Expat-based servers such as oned's xmlrpc-c read it as LF.
   private appendText(text: string): void {
     if (this.text.length + text.length > this.textLimit) {
       throw this.textTooLong();
@@ -343,6 +332,7 @@ class CallBuilder {
   }
 
   private textTooLong(): XmlRpcParseError {
+    // Outside a parameter, the only element with text is <methodName>.
     if (this.paramBuilder === undefined) {
       return new XmlRpcParseError(
         `invalid method name: longer than ${MAX_METHOD_NAME_LENGTH} characters`,
@@ -375,6 +365,14 @@ class CallBuilder {
   private locationSuffix(): string {
     return this.paramBuilder === undefined ? '' : ` ${this.paramBuilder.describeLocation()}`;
   }
+}
+
+/**
+ * Writes an element name for an error message. A name outside the XML-RPC vocabulary is
+ * client text, so it is quoted and cut like other client text.
+ */
+function tagForMessage(name: string): string {
+  return KNOWN_ELEMENTS.has(name) ? `<${name}>` : quoteForMessage(`<${name}>`);
 }
 
 function firstKey(record: object): string | undefined {

@@ -6,8 +6,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * An integer that is always sent as `<i8>`, even when it fits in 32 bits. OpenNebula sends
- * some values this way, such as the -1 at the end of its error responses.
+ * An integer that is always sent as `<i8>`, even when it fits in 32 bits. OpenNebula's
+ * failure responses end with `<i8>-1</i8>`.
  */
 export class I8 {
   constructor(readonly value: number | bigint) {
@@ -86,8 +86,9 @@ export function serializeValue(value: ResponseValue): string {
 
 /**
  * Integers that fit in 32 bits become `<i4>`, other safe integers `<i8>`, and every other
- * number `<double>`. A double is written with String(), which uses exponent notation below
- * 1e-6 and from 1e21; Python's, Ruby's and the xmlrpc package's clients all read it.
+ * number `<double>`. String() writes a double with an exponent below 1e-6 and from 1e21.
+ * Python's xmlrpc.client and the xmlrpc package read that form, and Ruby's xmlrpc gem reads
+ * doubles with String#to_f, which accepts it.
  */
 function serializeNumber(value: number): string {
   if (Number.isInteger(value)) {
@@ -147,10 +148,10 @@ function describeObject(value: object | null): string {
 
 /**
  * Escapes text for element content. Carriage returns become character references, because
- * XML parsers turn a literal CR or CR LF into LF.
- * Throws TypeError for a character that XML 1.0 does not allow, because every client would
- * reject the response. Unpaired surrogates are not checked: UTF-8 encoding replaces them
- * with U+FFFD.
+ * conforming XML parsers turn a literal CR or CR LF into LF.
+ * Throws TypeError for a character that XML 1.0 does not allow, because conforming parsers
+ * reject a response that contains one. Unpaired surrogates are not checked, because UTF-8
+ * encoding replaces them with U+FFFD.
  */
 function escapeText(text: string): string {
   const forbidden = FORBIDDEN_XML_CHARACTER.exec(text);

@@ -24,7 +24,7 @@ export interface MethodCall {
 
 /** Limits that `parseMethodCall` enforces while it reads a body. */
 export interface ParseLimits {
-  /** Maximum number of nested arrays and structs; a parameter that is an array is at depth 1. */
+  /** Maximum number of nested arrays and structs. A parameter that is an array is at depth 1. */
   maxDepth: number;
   /** Maximum length in UTF-16 code units of any text in the call, such as one string value. */
   maxStringLength: number;
@@ -40,6 +40,30 @@ export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = Object.freeze({
   maxParams: 64,
   maxElements: 100_000,
 });
+
+/**
+ * Fills the limits that are not given from DEFAULT_PARSE_LIMITS.
+ * Throws RangeError for a limit that is not a non-negative safe integer.
+ */
+export function resolveParseLimits(overrides: Partial<ParseLimits> | undefined): ParseLimits {
+  if (overrides === undefined) {
+    return DEFAULT_PARSE_LIMITS;
+  }
+
+  const limits: ParseLimits = {
+    maxDepth: overrides.maxDepth ?? DEFAULT_PARSE_LIMITS.maxDepth,
+    maxStringLength: overrides.maxStringLength ?? DEFAULT_PARSE_LIMITS.maxStringLength,
+    maxParams: overrides.maxParams ?? DEFAULT_PARSE_LIMITS.maxParams,
+    maxElements: overrides.maxElements ?? DEFAULT_PARSE_LIMITS.maxElements,
+  };
+
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`parse limit ${name} must be a non-negative integer, got ${value}`);
+    }
+  }
+  return limits;
+}
 
 /** Element names of the XML-RPC types that carry their value as text. */
 export type ScalarElement =
@@ -70,7 +94,7 @@ interface IntegerRange {
 
 const INT32_RANGE: IntegerRange = { min: -2_147_483_648, max: 2_147_483_647 };
 
-// <i8> is a 64-bit integer on the wire, but only values that a JavaScript number holds
+// <i8> is a 64-bit integer on the wire, but only values that a JavaScript number represents
 // exactly are accepted.
 const I8_RANGE: IntegerRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
@@ -80,8 +104,9 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 // repr(), which uses exponents such as 1e+100, so the exponent is accepted.
 const DOUBLE_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-// ISO 8601 date and time in basic or extended form, with optional fraction and zone:
-// 19980717T14:08:55 (the XML-RPC specification), 1998-07-17T14:08:55.5+02:00.
+// ISO 8601 date and time in basic or extended form, with optional fraction and zone, such as
+// 19980717T14:08:55 (the form that Python's and Ruby's clients write) or
+// 1998-07-17T14:08:55.5+02:00.
 const DATE_TIME_TEXT =
   /^\d{4}-?\d{2}-?\d{2}T\d{2}:?\d{2}:?\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
@@ -127,14 +152,15 @@ function decodeInteger(
     throw invalidScalar(element, text, describeLocation, 'expected an integer in decimal digits');
   }
 
-  // Number() rounds a long decimal to the nearest double. Any integer past
-  // MAX_SAFE_INTEGER rounds to 2^53 or more, so the range check stays exact.
+  // Number() rounds a long decimal to the nearest double. Any integer outside the safe range
+  // rounds to a magnitude of 2^53 or more, so the range check stays exact.
   const value = Number(text);
   if (value < min || value > max) {
     const expected = `expected an integer from ${min} to ${max}`;
     throw invalidScalar(element, text, describeLocation, expected);
   }
 
+  // The text "-0" gives -0, which is returned as 0.
   return value === 0 ? 0 : value;
 }
 
@@ -172,7 +198,7 @@ function decodeDateTime(text: string, describeLocation: () => string): string {
 }
 
 function decodeBase64(text: string, describeLocation: () => string): Buffer {
-  // Python and Ruby clients break base64 text into lines of 60 to 76 characters.
+  // Python's xmlrpc.client breaks base64 text into lines of 76 characters.
   const compact = text.replace(XML_WHITESPACE_GLOBAL, '');
   if (compact.length % 4 !== 0 || !BASE64_TEXT.test(compact)) {
     throw invalidScalar('base64', text, describeLocation, 'expected padded base64 text');

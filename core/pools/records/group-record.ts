@@ -1,4 +1,4 @@
-import { Template } from '../../template/index.js';
+import { Template, type AttributeEntry } from '../../template/index.js';
 import type { PoolDefinition, RecordCodec } from '../object-pool.js';
 
 export interface GroupRecord {
@@ -14,7 +14,7 @@ const groupCodec: RecordCodec<GroupRecord> = {
   toBody: (record) => ({ ...record, id: undefined, template: record.template.toJSON() }),
   fromBody: (id, body) => {
     const stored = body as Omit<GroupRecord, 'id' | 'template'> & { template: unknown };
-    return { ...stored, id, template: Template.fromJSON(stored.template) };
+    return { ...stored, id, template: Template.fromStoredJSON(stored.template as AttributeEntry[]) };
   },
   columns: () => ({}),
 };

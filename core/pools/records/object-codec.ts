@@ -1,6 +1,6 @@
 import { Permissions } from '../../acl/index.js';
 import type { SqlValue } from '../../db/database.js';
-import { Template } from '../../template/index.js';
+import { Template, type AttributeEntry } from '../../template/index.js';
 import type { ObjectHeader } from '../object-header.js';
 import type { RecordCodec } from '../object-pool.js';
 
@@ -34,7 +34,7 @@ export function objectCodec<R extends ObjectHeader>(options: {
         lock: stored.lock ?? null,
       };
       for (const field of options.templateFields) {
-        record[field] = Template.fromJSON(stored[field]);
+        record[field] = Template.fromStoredJSON(stored[field] as AttributeEntry[]);
       }
       return record as R;
     },

@@ -14,7 +14,10 @@ export interface VnetRecord extends ObjectHeader {
   clusterIds: number[];
   bridge: string;
   vnMad: string;
+  /** OpenNebula's VNET states: 0 INIT, 1 READY, 2 LOCK_CREATE, 3 LOCK_DELETE, 4 DONE, 5 ERROR, 6 UPDATE_FAILURE. */
   state: number;
+  /** Absent in records stored before it was added; read as 0 (INIT). */
+  prevState?: number;
   parentNetworkId: number;
   vlanId: string;
   usedLeases: number;

@@ -104,11 +104,14 @@ t.test('part builder checks ids', async (t) => {
 t.test('bootstrap rules render exactly', async (t) => {
   t.same(
     BOOTSTRAP_ACL_RULES.map((rule) => rule.id),
-    [0, 1, 2],
+    [0, 1, 2, 3, 4, 5],
   );
   t.equal(aclRuleToText(BOOTSTRAP_ACL_RULES[0]), '@1 VM+IMAGE+TEMPLATE+DOCUMENT+SECGROUP+VMGROUP+BACKUPJOB/* CREATE *');
   t.equal(aclRuleToText(BOOTSTRAP_ACL_RULES[1]), '* ZONE/* USE *');
   t.equal(aclRuleToText(BOOTSTRAP_ACL_RULES[2]), '* MARKETPLACE+MARKETPLACEAPP/* USE *');
+  t.equal(aclRuleToText(BOOTSTRAP_ACL_RULES[3]), '@1 HOST/* MANAGE #0');
+  t.equal(aclRuleToText(BOOTSTRAP_ACL_RULES[4]), '@1 NET/* USE #0');
+  t.equal(aclRuleToText(BOOTSTRAP_ACL_RULES[5]), '@1 DATASTORE/* USE #0');
   for (const rule of BOOTSTRAP_ACL_RULES) {
     t.doesNotThrow(() => validateAclRule(rule), `rule ${rule.id} is valid`);
   }

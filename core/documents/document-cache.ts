@@ -1,0 +1,23 @@
+const documents = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Renders `record` with `render`, or returns the text rendered before for the same
+ * record object. Committed records are cached and frozen, so their documents can be
+ * kept with them; a changed object is a new record and renders again.
+ */
+export function cachedDocument<R extends object>(record: R, kind: string, render: (record: R) => string): string {
+  if (!Object.isFrozen(record)) return render(record);
+
+  let byKind = documents.get(record);
+  if (!byKind) {
+    byKind = new Map();
+    documents.set(record, byKind);
+  }
+
+  let text = byKind.get(kind);
+  if (text === undefined) {
+    text = render(record);
+    byKind.set(kind, text);
+  }
+  return text;
+}
