@@ -5,7 +5,7 @@ import type { Store } from '../pools/store.js';
 const MAX_ERROR_CHARS = 4096;
 
 /** Makes text storable as a template value: characters XML forbids become U+FFFD, and "]]>" is broken up. */
-function templateValue(text: string): string {
+export function templateValue(text: string): string {
   let value = text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}...` : text;
   for (let index = findInvalidXmlCharacter(value); index >= 0; index = findInvalidXmlCharacter(value)) {
     value = `${value.slice(0, index)}\uFFFD${value.slice(index + 1)}`;

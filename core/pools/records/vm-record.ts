@@ -44,6 +44,25 @@ export interface VmRecord extends ObjectHeader {
   /** Free-form attributes that the owner edits with `one.vm.update`. */
   userTemplate: Template;
   history: HistoryRecord[];
+  /**
+   * The flow in progress, stored with each step so that a restarted daemon knows what
+   * was interrupted; absent (or null) when the VM is idle.
+   */
+  operation?: VmOperation | null;
+  /**
+   * Why a PENDING VM's disks are still in its folder: it was stopped (resume restores
+   * the checkpoint) or undeployed (resume boots again); absent for a new VM.
+   */
+  parked?: 'stopped' | 'undeployed' | null;
+}
+
+/** A life-cycle flow in progress on a VM. */
+export interface VmOperation {
+  /** Flow name: "deploy", "terminate", "poweroff", ... */
+  name: string;
+  /** Index of the step that was running. */
+  step: number;
+  startedAt: number;
 }
 
 export const VM_POOL: PoolDefinition<VmRecord> = {
