@@ -3,11 +3,25 @@ import type { ObjectHeader } from '../object-header.js';
 import type { PoolDefinition } from '../object-pool.js';
 import { objectCodec } from './object-codec.js';
 
+/** A leased address of an address range. */
+export interface RangeLease {
+  /** The VM that holds the address, or -1 for an address put on hold with `one.vn.hold`. */
+  vmId: number;
+}
+
 /** An address range of a virtual network; its attributes are kept as given. */
 export interface AddressRange {
   id: number;
   /** The AR vector's attributes (TYPE, IP, MAC, SIZE, ...), upper-case names. */
   attributes: Array<[string, string]>;
+  /**
+   * Leased addresses, keyed by their offset from the range's first address. Absent in
+   * records stored before leases existed, and read as no leases. Change it only through
+   * core/vnet/leases, which keeps `searchStart` and the network's `usedLeases` in step.
+   */
+  leases?: Record<number, RangeLease>;
+  /** Offset where the search for a free address starts: every lower offset is leased. Absent reads as 0. */
+  searchStart?: number;
 }
 
 export interface VnetRecord extends ObjectHeader {
