@@ -1,4 +1,5 @@
-import type { Requester } from '../auth/requester.js';
+import { isAdmin, type Requester } from '../auth/requester.js';
+import { checkRestrictedAttributes } from '../vm/restricted-attributes.js';
 import { itemFor } from '../auth/authorizer.js';
 import { vmTemplateDocument } from '../documents/object-documents.js';
 import { Errors } from '../errors/catalogue.js';
@@ -84,14 +85,21 @@ export class Templates extends OwnedObjects<TemplateRecord> {
 
     const template = record.template.clone();
     template.remove('NAME');
-    if (extraText.trim() !== '') template.merge(parseTemplateParam(extraText, id));
+    if (extraText.trim() !== '') {
+      const extra = parseTemplateParam(extraText, id);
+      if (!isAdmin(requester)) checkRestrictedAttributes(extra);
+      template.merge(extra);
+    }
     template.set('TEMPLATE_ID', String(id));
 
+    // Restricted attributes in a template that an administrator owns are the administrator's choice.
+    const ownedByAdmin = record.uid === 0 || record.gid === 0;
     return this.vms.allocate(requester, {
       template,
       hold,
       name: vmName !== '' ? vmName : undefined,
       namePrefix: record.name,
+      restrictedAllowed: ownedByAdmin,
     });
   }
 

@@ -1,10 +1,11 @@
-import type { Requester } from '../auth/requester.js';
+import { isAdmin, type Requester } from '../auth/requester.js';
 import { cachedDocument } from '../documents/document-cache.js';
 import { shortVmDocument, vmDocument } from '../documents/vm-documents.js';
 import { Errors } from '../errors/catalogue.js';
 import { LcmState, VmState, type VmRecord } from '../pools/records/vm-record.js';
 import type { Template } from '../template/index.js';
 import { validateCapacity } from '../vm/capacity-attributes.js';
+import { checkRestrictedAttributes } from '../vm/restricted-attributes.js';
 import { acquireImages, resolveDisks } from '../vm/resolve-disks.js';
 import { resolveNics } from '../vm/resolve-nics.js';
 import { splitVmTemplate } from '../vm/template-split.js';
@@ -29,6 +30,8 @@ export interface VmAllocation {
   name?: string;
   /** Used for the default name `<prefix>-<id>`; OpenNebula uses "one" for plain allocations. */
   namePrefix?: string;
+  /** The template comes from an administrator, so restricted attributes in it are accepted. */
+  restrictedAllowed?: boolean;
 }
 
 /** Virtual machines as objects: creation, reading and editing. Running them is the life-cycle manager's. */
@@ -41,10 +44,15 @@ export class Vms extends OwnedObjects<VmRecord> {
     return this.allocate(requester, { template: parseTemplateParam(text), hold, namePrefix: 'one' });
   }
 
-  /** Creates a VM in PENDING (or HOLD) after checking VM:CREATE, IMAGE:USE and NET:USE. */
+  /**
+   * Creates a VM in PENDING (or HOLD) after checking VM:CREATE, IMAGE:USE and NET:USE.
+   * Restricted attributes are refused unless the requester is in group oneadmin or
+   * the request says they come from a template an administrator owns.
+   */
   async allocate(requester: Requester, request: VmAllocation): Promise<number> {
     const template = request.template.clone();
     validateCapacity(template);
+    if (!isAdmin(requester) && !request.restrictedAllowed) checkRestrictedAttributes(template);
     const explicitName = request.name ?? template.get('NAME');
     if (explicitName !== undefined && explicitName !== '') checkNewObjectName('virtual machine', explicitName);
 
