@@ -13,6 +13,7 @@ import type { PluginSettings } from './plugins/plugin-settings.js';
 import { Store } from './pools/store.js';
 import { CoreApi } from './services/core-api.js';
 import type { CoreServices } from './services/core-services.js';
+import { LifecycleManager } from './lifecycle/lifecycle-manager.js';
 import { Tokens } from './tokens.js';
 import { VmErrorSink } from './vm-log/vm-error-sink.js';
 import { VmLog } from './vm-log/vm-log.js';
@@ -82,6 +83,7 @@ export function buildContainer(values: RootValues): DependencyContainer {
     store,
     acl,
     authorizer,
+    drivers,
     settings: values.settings,
     log: values.log,
     home: values.home,
@@ -89,5 +91,8 @@ export function buildContainer(values: RootValues): DependencyContainer {
   };
   c.register(Tokens.CoreServices, { useValue: services });
   c.register(Tokens.CoreApi, { useValue: new CoreApi(services) });
+  c.register(Tokens.Lifecycle, {
+    useValue: new LifecycleManager({ services, drivers, vmLog: c.resolve(Tokens.VmLog) }),
+  });
   return c;
 }

@@ -7,6 +7,7 @@ import { bootstrapIfEmpty } from './db/bootstrap.js';
 import { migrate } from './db/migrate.js';
 import { MIGRATIONS } from './db/migrations/index.js';
 import { SqliteDatabase } from './db/sqlite-database.js';
+import { startImageWork, type ImageWork } from './images/image-work.js';
 import { LockFile } from './lock-file.js';
 import { DaemonLog } from './log/events.js';
 import { createWinstonLogger } from './log/logger.js';
@@ -14,8 +15,12 @@ import type { PluginRegistry } from './plugins/plugin-registry.js';
 import { Tokens } from './tokens.js';
 import type { VmLog } from './vm-log/vm-log.js';
 import { buildMethodTable } from '../rpc/methods/index.js';
+import { recoverInterruptedFlows } from './lifecycle/recover-interrupted.js';
 import { Dispatcher } from '../rpc/server/dispatcher.js';
 import { RpcHttpServer, RPC_PATH } from '../rpc/server/http-server.js';
+
+/** How long a stopping daemon waits for VM operations in progress, in milliseconds. */
+const FLOW_STOP_GRACE_MS = 10_000;
 
 export interface DaemonOptions {
   home: string;
@@ -34,6 +39,7 @@ interface DaemonParts {
   log: DaemonLog;
   plugins: PluginRegistry;
   vmLog: VmLog;
+  imageWork: ImageWork;
 }
 
 /**
@@ -137,6 +143,8 @@ export class Daemon {
     const vmLog = container.resolve(Tokens.VmLog);
     createHomePluginFolders(home, settings, log);
     await startPlugins(plugins, log);
+    const imageWork = await startImageWork(container);
+    await recoverInterruptedFlows(store, log, container.resolve(Tokens.CoreServices).now());
 
     try {
       const server = Daemon.buildServer(container, settings, log);
@@ -147,9 +155,9 @@ export class Daemon {
       log.daemonStarted({ home, url, pid: process.pid });
 
       const adminAuthFile = path.join(home, 'one_auth');
-      return new Daemon(home, url, port, container, adminAuthFile, { lock, server, database, log, plugins, vmLog });
+      return new Daemon(home, url, port, container, adminAuthFile, { lock, server, database, log, plugins, vmLog, imageWork });
     } catch (error) {
-      await Daemon.stopPlugins(plugins, vmLog, log);
+      await Daemon.stopPlugins(plugins, vmLog, log, imageWork);
       throw error;
     }
   }
@@ -158,6 +166,7 @@ export class Daemon {
     const methods = buildMethodTable(container.resolve(Tokens.CoreApi), {
       plugins: container.resolve(Tokens.Plugins),
       vmLog: container.resolve(Tokens.VmLog),
+      lifecycle: container.resolve(Tokens.Lifecycle),
     });
     const dispatcher = new Dispatcher(methods, container.resolve(Tokens.Authenticator), log, {
       maxDepth: settings.rpc.maxDepth,
@@ -167,13 +176,18 @@ export class Daemon {
     return new RpcHttpServer(dispatcher, settings.rpc, log);
   }
 
-  /** Stops every driver, then finishes the VM log writes, which may update VMs, and accepts no more. */
-  private static async stopPlugins(plugins: PluginRegistry, vmLog: VmLog, log: DaemonLog): Promise<void> {
+  /**
+   * Stops every driver, then finishes the VM log writes, which may update VMs, and accepts no more.
+   * The image work records the outcome of the driver calls that the stop ends.
+   */
+  private static async stopPlugins(plugins: PluginRegistry, vmLog: VmLog, log: DaemonLog, imageWork: ImageWork): Promise<void> {
+    const imageWorkStopped = imageWork.stop();
     try {
       await plugins.stop();
     } catch (error) {
       log.internalError({ step: 'plugins.stop' }, error);
     }
+    await imageWorkStopped;
     await vmLog.close();
   }
 
@@ -187,11 +201,27 @@ export class Daemon {
     return this.stopping;
   }
 
+  /**
+   * Gives VM operations in progress a short time to finish before the drivers stop.
+   * One still running after that fails as its driver stops, and the VM is left in
+   * that step's failure state with a message.
+   */
+  private async waitForFlows(): Promise<void> {
+    const lifecycle = this.container.resolve(Tokens.Lifecycle);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FLOW_STOP_GRACE_MS);
+    });
+    await Promise.race([lifecycle.idle(), grace]);
+    clearTimeout(timer);
+  }
+
   private async shutDown(signal: string | undefined): Promise<void> {
-    const { server, plugins, vmLog, database, log, lock } = this.parts;
+    const { server, plugins, vmLog, database, log, lock, imageWork } = this.parts;
     log.daemonStopping({ signal });
     await server.close();
-    await Daemon.stopPlugins(plugins, vmLog, log);
+    await this.waitForFlows();
+    await Daemon.stopPlugins(plugins, vmLog, log, imageWork);
     await database.close();
     log.daemonStopped();
     await log.close();

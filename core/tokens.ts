@@ -1,4 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
+import type { LifecycleManager } from './lifecycle/lifecycle-manager.js';
 import type { Settings } from './config/settings.js';
 import type { Database } from './db/database.js';
 import type { AclStore } from './auth/acl-store.js';
@@ -30,4 +31,5 @@ export const Tokens = {
   Authenticator: Symbol('Authenticator') as InjectionToken<Authenticator>,
   CoreServices: Symbol('CoreServices') as InjectionToken<CoreServices>,
   CoreApi: Symbol('CoreApi') as InjectionToken<CoreApi>,
+  Lifecycle: Symbol('Lifecycle') as InjectionToken<LifecycleManager>,
 } as const;

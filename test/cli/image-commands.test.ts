@@ -1,4 +1,5 @@
 import t from 'tap';
+import { allowImageFolder, waitForReady, writeImageFile } from '../helpers/images.js';
 import { jsonOutput, startCli } from './harness.js';
 
 interface ImageJson {
@@ -12,6 +13,12 @@ interface ImageJson {
   PATH: string;
   TEMPLATE: Record<string, string>;
 }
+
+/** A folder the fs image driver may register files from, for every test of this file. */
+const imageFolder = allowImageFolder(t);
+
+/** A small raw file in the image folder, which registers as a READY image. */
+const imageFile = writeImageFile(imageFolder, 'a.img');
 
 t.test('image create from options', async (t) => {
   const cli = await startCli(t);
@@ -47,6 +54,7 @@ t.test('image create from a file and standard input', async (t) => {
 t.test('image list prints a table and JSON', async (t) => {
   const cli = await startCli(t);
   await cli.run('image', 'create', '--datastore', '1', '--name', 'disk', '--type', 'DATABLOCK', '--size', '2048', '--persistent');
+  await waitForReady(cli.daemon.admin, 0);
 
   const table = await cli.run('image', 'list');
   const json = jsonOutput<ImageJson[]>(await cli.run('image', 'list', '--json'));
@@ -79,7 +87,8 @@ t.test('image list --mine filters by owner', async (t) => {
 
 t.test('image enable, disable, persistent and nonpersistent', async (t) => {
   const cli = await startCli(t);
-  await cli.run('image', 'create', '--datastore', '1', '--name', 'img', '--path', '/srv/a');
+  await cli.run('image', 'create', '--datastore', '1', '--name', 'img', '--path', imageFile);
+  await waitForReady(cli.daemon.admin, 0);
 
   const disable = await cli.run('image', 'disable', 'img');
   const disabled = jsonOutput<ImageJson>(await cli.run('image', 'show', 'img', '--json'));
@@ -97,10 +106,12 @@ t.test('image enable, disable, persistent and nonpersistent', async (t) => {
 
 t.test('image chtype and clone', async (t) => {
   const cli = await startCli(t);
-  await cli.run('image', 'create', '--datastore', '1', '--name', 'img', '--path', '/srv/a');
+  await cli.run('image', 'create', '--datastore', '1', '--name', 'img', '--path', imageFile);
+  await waitForReady(cli.daemon.admin, 0);
 
   const chtype = await cli.run('image', 'chtype', 'img', 'CDROM');
   const clone = await cli.run('image', 'clone', 'img', 'copy');
+  await waitForReady(cli.daemon.admin, 1);
   await cli.run('datastore', 'create', '--template', 'NAME=more\nDS_MAD=fs\nTM_MAD=shared');
   const cloneTo = await cli.run('image', 'clone', 'img', 'copy2', '--datastore', 'more');
   const copy = jsonOutput<ImageJson>(await cli.run('image', 'show', 'copy', '--json'));
@@ -109,15 +120,18 @@ t.test('image chtype and clone', async (t) => {
   t.same(cli.callsTo('one.image.chtype')[0].params, [0, 'CDROM']);
   t.equal(clone.stdout, 'ID: 1\n');
   t.same(cli.callsTo('one.image.clone')[0].params, [0, 'copy', -1]);
-  t.equal(cloneTo.code, 0);
+  t.equal(cloneTo.code, 1, 'the image driver clones only within one datastore');
+  t.match(cloneTo.stderr, /clone it into datastore 1/);
   t.same(cli.callsTo('one.image.clone')[1].params, [0, 'copy2', 100]);
   t.equal(copy.TYPE, '1');
+  t.equal(copy.STATE, '1');
 });
 
 t.test('image chown, chmod, rename, update and delete', async (t) => {
   const cli = await startCli(t);
   await cli.run('user', 'create', 'alice', 'pw');
-  await cli.run('image', 'create', '--datastore', '1', '--name', 'img', '--path', '/srv/a');
+  await cli.run('image', 'create', '--datastore', '1', '--name', 'img', '--path', imageFile);
+  await waitForReady(cli.daemon.admin, 0);
 
   const chown = await cli.run('image', 'chown', 'img', 'alice');
   const chmod = await cli.run('image', 'chmod', '0', '640');
@@ -133,7 +147,7 @@ t.test('image chown, chmod, rename, update and delete', async (t) => {
   t.equal(shown.UNAME, 'alice');
   t.equal(shown.NAME, 'renamed');
   t.equal(shown.TEMPLATE.DESCRIPTION, 'base');
-  t.equal(shown.TEMPLATE.PATH, '/srv/a');
+  t.equal(shown.TEMPLATE.PATH, imageFile);
   t.same(images, []);
 });
 

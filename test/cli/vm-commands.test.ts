@@ -1,4 +1,5 @@
 import t from 'tap';
+import { allowImageFolder, waitForReady, writeImageFile } from '../helpers/images.js';
 import { jsonOutput, startCli } from './harness.js';
 
 interface VmJson {
@@ -88,7 +89,9 @@ t.test('vm show prints states by name', async (t) => {
 
 t.test('vm show lists disks as an array', async (t) => {
   const cli = await startCli(t);
-  await cli.run('image', 'create', '--datastore', '1', '--name', 'base', '--path', '/srv/base.qcow2');
+  const imageFile = writeImageFile(allowImageFolder(t), 'base.img');
+  await cli.run('image', 'create', '--datastore', '1', '--name', 'base', '--path', imageFile);
+  await waitForReady(cli.daemon.admin, 0);
   await cli.run('vm', 'create', '--template', `${WEB}DISK = [ IMAGE = "base" ]\n`);
 
   const json = jsonOutput<VmJson>(await cli.run('vm', 'show', 'web', '--json'));

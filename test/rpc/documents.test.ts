@@ -1,5 +1,6 @@
 import t from 'tap';
 import { startTestDaemon } from '../helpers/daemon.js';
+import { allowImageFolder, registerReadyImage } from '../helpers/images.js';
 import {
   childNames,
   createNetwork,
@@ -157,7 +158,7 @@ t.test('VNET without ranges', async (t) => {
 
 t.test('VM full form', async (t) => {
   const { admin } = await startTestDaemon(t);
-  await registerImage(admin, 'base');
+  await registerReadyImage(admin, allowImageFolder(t), 'base');
   await createNetwork(admin, 'private');
   await admin.call('one.vm.allocate', vmTemplate('DISK = [ IMAGE_ID = "0" ]\nNIC = [ NETWORK_ID = "0" ]\nLABELS = "a"'));
 
@@ -174,7 +175,7 @@ t.test('VM full form', async (t) => {
 
 t.test('VM_POOL short form', async (t) => {
   const { admin } = await startTestDaemon(t);
-  await registerImage(admin, 'base');
+  await registerReadyImage(admin, allowImageFolder(t), 'base');
   await createNetwork(admin, 'private');
   await admin.call('one.vm.allocate', vmTemplate('DISK = [ IMAGE_ID = "0" ]\nNIC = [ NETWORK_ID = "0" ]\nLABELS = "a"\nDESCRIPTION = "b"'));
 

@@ -1,5 +1,9 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import t, { type Test } from 'tap';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { allowImageFolder, registerReadyImage, waitForReady } from '../helpers/images.js';
+import type { OneClient } from '../../rpc/client/client.js';
 import {
   apiError,
   createOutsider,
@@ -10,10 +14,17 @@ import {
   lockImage,
   parseXml,
   poolIds,
-  registerImage,
   textAt,
   vmTemplate,
 } from '../helpers/objects.js';
+
+/** A folder the fs image driver may register files from, for every test of this file. */
+const imageFolder = allowImageFolder(t);
+
+/** Registers a small file of the image folder as image `name` and waits until it is READY. */
+async function registerImage(client: OneClient, name: string, extra = '', datastore = 1): Promise<number> {
+  return registerReadyImage(client, imageFolder, name, extra, datastore);
+}
 
 /** Starts a daemon with users alice and bob in group users, which may USE every datastore. */
 async function site(t: Test) {
@@ -41,7 +52,7 @@ t.test('one.image.allocate', async (t) => {
     t.equal(textAt(image, 'STATE'), '1');
     t.equal(textAt(image, 'TYPE'), '0');
     t.equal(textAt(image, 'PERSISTENT'), '0');
-    t.equal(textAt(image, 'PATH'), '/srv/images/base.qcow2');
+    t.equal(textAt(image, 'PATH'), path.join(imageFolder, 'base.img'));
     t.equal(textAt(image, 'DATASTORE_ID'), '1');
     t.equal(textAt(image, 'DATASTORE'), 'default');
   });
@@ -55,11 +66,11 @@ t.test('one.image.allocate', async (t) => {
   });
 
   t.test('reads TYPE, PERSISTENT and SIZE', async (t) => {
-    const { daemon, alice } = await site(t);
+    const { alice } = await site(t);
 
     const id = await alice.call<number>('one.image.allocate', 'NAME = "scratch"\nTYPE = "DATABLOCK"\nSIZE = "1024"\nPERSISTENT = "yes"', 1);
 
-    const image = await imageInfo(daemon, id);
+    const image = await waitForReady(alice, id);
     t.equal(textAt(image, 'TYPE'), '2');
     t.equal(textAt(image, 'SIZE'), '1024');
     t.equal(textAt(image, 'PERSISTENT'), '1');
@@ -551,13 +562,13 @@ t.test('one.image.clone', async (t) => {
 
     const copy = await bob.call<number>('one.image.clone', id, 'my-base');
 
-    const image = await imageInfo(daemon, copy);
+    const image = await waitForReady(bob, copy);
     t.equal(copy, 1);
     t.equal(textAt(image, 'NAME'), 'my-base');
     t.equal(textAt(image, 'UNAME'), 'bob');
     t.equal(textAt(image, 'PERSISTENT'), '0');
     t.equal(textAt(image, 'CLONING_ID'), String(id));
-    t.equal(textAt(image, 'SOURCE'), '/srv/images/base.qcow2');
+    t.equal(textAt(image, 'SOURCE'), path.join(realpathSync(daemon.home), 'datastores', '1', String(copy)));
   });
 
   t.test('rejects a name the caller has', async (t) => {

@@ -64,3 +64,14 @@ t.test('capacity values have upper bounds', async (t) => {
   t.match(vcpu.message, /VCPU must be a whole number from 1 to 1024/);
   t.match(cpu.message, /CPU must be a positive number up to 1024/);
 });
+
+t.test('users cannot register images by SOURCE', async (t) => {
+  const daemon = await startTestDaemon(t);
+  await daemon.admin.call('one.user.allocate', 'carol', 'pw', '', []);
+  const carol = daemon.client('carol:pw');
+
+  const error = await allocateError(carol.call('one.image.allocate', 'NAME = "shadow"\nSOURCE = "/etc/shadow"', 1));
+
+  t.equal(error.code, ALLOCATE);
+  t.match(error.message, 'SOURCE may only be set by group oneadmin');
+});

@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap';
 import { VmState } from '../../core/pools/records/vm-record.js';
 import { startTestDaemon } from '../helpers/daemon.js';
+import { allowImageFolder, registerReadyImage } from '../helpers/images.js';
+import type { OneClient } from '../../rpc/client/client.js';
 import {
   apiError,
   createNetwork,
@@ -12,11 +14,18 @@ import {
   findAll,
   parseXml,
   poolIds,
-  registerImage,
   setVmState,
   textAt,
   vmTemplate,
 } from '../helpers/objects.js';
+
+/** A folder the fs image driver may register files from, for every test of this file. */
+const imageFolder = allowImageFolder(t);
+
+/** Registers a small file of the image folder as image `name` and waits until it is READY. */
+async function registerImage(client: OneClient, name: string, extra = ''): Promise<number> {
+  return registerReadyImage(client, imageFolder, name, extra);
+}
 
 /** The nine `chmod` arguments that give the owner's group USE. */
 const GROUP_MAY_USE = [-1, -1, -1, 1, -1, -1, -1, -1, -1];
@@ -129,7 +138,8 @@ t.test('one.vm.allocate disks', async (t) => {
     t.equal(textAt(image, 'STATE'), '2');
     t.equal(textAt(vm, 'TEMPLATE/DISK/DISK_ID'), '0');
     t.equal(textAt(vm, 'TEMPLATE/DISK/IMAGE'), 'base');
-    t.equal(textAt(vm, 'TEMPLATE/DISK/SOURCE'), '/srv/images/base.qcow2');
+    t.equal(textAt(vm, 'TEMPLATE/DISK/SOURCE'), textAt(image, 'SOURCE'));
+    t.match(textAt(image, 'SOURCE'), /\/datastores\/1\/0$/);
     t.equal(textAt(vm, 'TEMPLATE/DISK/CLONE'), 'YES');
   });
 

@@ -28,13 +28,7 @@ async function world(t: Test): Promise<World> {
   });
   const daemon = await startTestDaemon(t, { home });
 
-  const container = daemon.daemon.container;
-  const lifecycle = new LifecycleManager({
-    services: container.resolve(Tokens.CoreServices),
-    drivers: container.resolve(Tokens.Drivers),
-    vmLog: container.resolve(Tokens.VmLog),
-  });
-  t.teardown(() => lifecycle.idle());
+  const lifecycle: LifecycleManager = daemon.daemon.container.resolve(Tokens.Lifecycle);
 
   const hostId = await daemon.admin.call<number>('one.host.allocate', 'localhost', 'dummy', 'dummy', -1);
   return { daemon, lifecycle, control, hostId };
@@ -180,4 +174,29 @@ t.test('busy VM refuses a second action', async (t) => {
   await w.lifecycle.idle();
 
   t.match((error as Error).message, /VM \d+ is busy with "deploy"/);
+});
+
+t.test('one.vm.deploy and one.vm.action over XML-RPC', async (t) => {
+  const w = await world(t);
+  const vmId = await newVm(w);
+
+  t.equal(await w.daemon.admin.call<number>('one.vm.deploy', vmId, w.hostId, false, -1), vmId);
+  await w.lifecycle.idle();
+  const running = await position(w, vmId);
+  t.equal(await w.daemon.admin.call<number>('one.vm.action', 'terminate-hard', vmId), vmId);
+  await w.lifecycle.idle();
+
+  t.same([running.state, running.lcm], [VmState.ACTIVE, LcmState.RUNNING], 'deployed');
+  t.equal((await position(w, vmId)).state, VmState.DONE, 'terminated');
+});
+
+t.test('users may not deploy', async (t) => {
+  const w = await world(t);
+  await w.daemon.admin.call('one.user.allocate', 'alice', 'pw', '', []);
+  const alice = w.daemon.client('alice:pw');
+  const vmId = await alice.call<number>('one.vm.allocate', 'CPU = 1\nMEMORY = 64', false);
+
+  const error = await alice.call('one.vm.deploy', vmId, w.hostId).catch((e: unknown) => e as Error & { code: number });
+
+  t.equal((error as { code: number }).code, 0x200);
 });
