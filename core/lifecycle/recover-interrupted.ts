@@ -2,10 +2,19 @@ import type { DaemonLog } from '../log/events.js';
 import type { Store } from '../pools/store.js';
 import { LcmState, VmState } from '../vm/states.js';
 import { templateValue } from '../vm-log/record-vm-error.js';
+import { isFailureState } from './vm-actions.js';
 import { leaveHost } from './vm-resources.js';
 
-/** Where a VM caught in an LCM state by a restart is left: the state OpenNebula uses for that step's failure. */
+/**
+ * Where a VM caught in an LCM state by a restart is left: the state OpenNebula uses
+ * for that step's failure. Flows start from RUNNING, UNKNOWN and the failure states.
+ * A VM still in one of them had not begun a step that changes the LCM state (or ran a
+ * step without one, such as a reboot), so it stays where it is.
+ */
 function failureFor(lcmState: LcmState): { state: VmState; lcmState: LcmState } {
+  if (lcmState === LcmState.RUNNING || lcmState === LcmState.UNKNOWN || isFailureState({ state: VmState.ACTIVE, lcmState })) {
+    return { state: VmState.ACTIVE, lcmState };
+  }
   switch (lcmState) {
     case LcmState.PROLOG:
       return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_FAILURE };
@@ -27,10 +36,13 @@ function failureFor(lcmState: LcmState): { state: VmState; lcmState: LcmState } 
 
 /**
  * Settles every VM whose flow a stopped or killed daemon left unfinished, so that no
- * VM stays in a transient state forever: a deploy that had not started its first step
- * goes back to PENDING and gives its host capacity back; any other VM goes to the
- * failure state of the step it was in (RUNNING for a shutdown or save), with an ERROR
- * that says what happened and how to go on. Returns the ids settled.
+ * VM stays in a transient state forever. A deploy that had not started its first step
+ * leaves the VM PENDING (or HOLD) and gives its host capacity back. Any other flow that
+ * had not started its first step leaves the VM where it was, on its host (every step
+ * with an LCM state makes the VM ACTIVE, so a POWEROFF or SUSPENDED VM had not begun).
+ * A VM inside a step goes to that step's failure state (RUNNING for a shutdown or save).
+ * Each settled VM gets an ERROR that states what happened and how to go on. Returns the
+ * ids settled.
  */
 export async function recoverInterruptedFlows(store: Store, log: DaemonLog, now: number): Promise<number[]> {
   const busy = (await store.vms.list(store.db, { where: 'state <> ?', params: [VmState.DONE] })).filter((vm) => vm.operation);
@@ -42,15 +54,20 @@ export async function recoverInterruptedFlows(store: Store, log: DaemonLog, now:
       if (!vm.operation) return;
       const flow = vm.operation.name;
 
-      if (vm.state !== VmState.ACTIVE) {
+      if (vm.state === VmState.PENDING || vm.state === VmState.HOLD) {
         await leaveHost(tx, store, vm, now, 0);
-      } else {
+      } else if (vm.state === VmState.ACTIVE) {
         const target = failureFor(vm.lcmState);
-        vm.prevState = vm.state;
-        vm.prevLcmState = vm.lcmState;
-        vm.state = target.state;
-        vm.lcmState = target.lcmState;
+        if (target.lcmState !== vm.lcmState) {
+          vm.prevState = vm.state;
+          vm.prevLcmState = vm.lcmState;
+          vm.state = target.state;
+          vm.lcmState = target.lcmState;
+        }
         const message = `"${flow}" was interrupted by a restart of stratusd; run the action again or use one.vm.recover`;
+        vm.userTemplate.set('ERROR', templateValue(`${new Date(now * 1000).toISOString()} : ${message}`));
+      } else {
+        const message = `"${flow}" had not started when stratusd restarted; run the action again`;
         vm.userTemplate.set('ERROR', templateValue(`${new Date(now * 1000).toISOString()} : ${message}`));
       }
       vm.operation = null;
