@@ -27,8 +27,13 @@ export class RecordCache<R extends object> {
     this.#entries.delete(id);
   }
 
-  /** Called once the open transaction has committed or rolled back. */
+  /**
+   * Called once the open transaction has committed or rolled back. A read that began
+   * before the commit may have seen the old rows, so the write count moves on and
+   * `offer` refuses that read.
+   */
   settle(): void {
+    if (this.#pending.size > 0) this.#writes += 1;
     this.#pending.clear();
   }
 
