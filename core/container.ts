@@ -14,6 +14,7 @@ import { Store } from './pools/store.js';
 import { CoreApi } from './services/core-api.js';
 import type { CoreServices } from './services/core-services.js';
 import { LifecycleManager } from './lifecycle/lifecycle-manager.js';
+import { SchedulerLoop } from './lifecycle/scheduler-loop.js';
 import { Tokens } from './tokens.js';
 import { VmErrorSink } from './vm-log/vm-error-sink.js';
 import { VmLog } from './vm-log/vm-log.js';
@@ -91,8 +92,8 @@ export function buildContainer(values: RootValues): DependencyContainer {
   };
   c.register(Tokens.CoreServices, { useValue: services });
   c.register(Tokens.CoreApi, { useValue: new CoreApi(services) });
-  c.register(Tokens.Lifecycle, {
-    useValue: new LifecycleManager({ services, drivers, vmLog: c.resolve(Tokens.VmLog) }),
-  });
+  const lifecycle = new LifecycleManager({ services, drivers, vmLog: c.resolve(Tokens.VmLog) });
+  c.register(Tokens.Lifecycle, { useValue: lifecycle });
+  c.register(Tokens.Scheduler, { useValue: new SchedulerLoop({ services, lifecycle, settings: values.settings.scheduler }) });
   return c;
 }

@@ -9,6 +9,7 @@ import { MIGRATIONS } from './db/migrations/index.js';
 import { SqliteDatabase } from './db/sqlite-database.js';
 import { startImageWork, type ImageWork } from './images/image-work.js';
 import { LockFile } from './lock-file.js';
+import { startMonitor, type Monitor } from './monitor/index.js';
 import { DaemonLog } from './log/events.js';
 import { createWinstonLogger } from './log/logger.js';
 import type { PluginRegistry } from './plugins/plugin-registry.js';
@@ -19,7 +20,7 @@ import { recoverInterruptedFlows } from './lifecycle/recover-interrupted.js';
 import { Dispatcher } from '../rpc/server/dispatcher.js';
 import { RpcHttpServer, RPC_PATH } from '../rpc/server/http-server.js';
 
-/** How long a stopping daemon waits for VM operations in progress, in milliseconds. */
+/** How long a stopping daemon waits for VM operations and monitor calls in progress, in milliseconds. */
 const FLOW_STOP_GRACE_MS = 10_000;
 
 export interface DaemonOptions {
@@ -40,6 +41,7 @@ interface DaemonParts {
   plugins: PluginRegistry;
   vmLog: VmLog;
   imageWork: ImageWork;
+  monitor: Monitor;
 }
 
 /**
@@ -153,9 +155,11 @@ export class Daemon {
       const host = settings.listenAddress.includes(':') ? `[${settings.listenAddress}]` : settings.listenAddress;
       const url = `http://${host}:${port}${RPC_PATH}`;
       log.daemonStarted({ home, url, pid: process.pid });
+      container.resolve(Tokens.Scheduler).start();
 
       const adminAuthFile = path.join(home, 'one_auth');
-      return new Daemon(home, url, port, container, adminAuthFile, { lock, server, database, log, plugins, vmLog, imageWork });
+      const monitor = startMonitor(container);
+      return new Daemon(home, url, port, container, adminAuthFile, { lock, server, database, log, plugins, vmLog, imageWork, monitor });
     } catch (error) {
       await Daemon.stopPlugins(plugins, vmLog, log, imageWork);
       throw error;
@@ -202,26 +206,32 @@ export class Daemon {
   }
 
   /**
-   * Gives VM operations in progress a short time to finish before the drivers stop.
-   * One still running after that fails as its driver stops, and the VM is left in
-   * that step's failure state with a message.
+   * Gives VM operations and the monitor's driver calls in progress a short time to
+   * finish before the drivers stop. An operation still running after that fails as its
+   * driver stops, and the VM is left in that step's failure state with a message. A
+   * monitor call still running then fails too, and its round records nothing.
    */
-  private async waitForFlows(): Promise<void> {
+  private async waitForDriverCalls(monitorStopped: Promise<void>): Promise<void> {
     const lifecycle = this.container.resolve(Tokens.Lifecycle);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, FLOW_STOP_GRACE_MS);
     });
-    await Promise.race([lifecycle.idle(), grace]);
+    await Promise.race([Promise.all([lifecycle.idle(), monitorStopped]), grace]);
     clearTimeout(timer);
   }
 
   private async shutDown(signal: string | undefined): Promise<void> {
-    const { server, plugins, vmLog, database, log, lock, imageWork } = this.parts;
+    const { server, plugins, vmLog, database, log, lock, imageWork, monitor } = this.parts;
     log.daemonStopping({ signal });
     await server.close();
-    await this.waitForFlows();
+    // The scheduler and the monitor stop before the drivers, so that no new cycle or
+    // round calls a driver that is stopping.
+    await this.container.resolve(Tokens.Scheduler).stop();
+    const monitorStopped = monitor.stop();
+    await this.waitForDriverCalls(monitorStopped);
     await Daemon.stopPlugins(plugins, vmLog, log, imageWork);
+    await monitorStopped;
     await database.close();
     log.daemonStopped();
     await log.close();

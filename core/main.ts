@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadSettings } from './config/load-settings.js';
 import { Daemon } from './daemon.js';
 import { HomeInUseError } from './lock-file.js';
+import { wasLoggedAsStartFailure } from './log/events.js';
 import { ListenError } from '../rpc/server/http-server.js';
 import { STRATUS_VERSION } from './version.js';
 
@@ -17,6 +18,54 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError(`"${value}" is not a port number from 0 to 65535 (0 picks a free port).`);
   }
   return port;
+}
+
+/** The home folder cannot hold the daemon's files. */
+class HomeFolderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HomeFolderError';
+  }
+}
+
+/**
+ * Creates the home folder when it is missing and checks that the daemon can write in
+ * it. `source` names where the path came from (`--home`, `STRATUS_HOME`), for the message.
+ */
+function prepareHomeFolder(home: string, source: string): void {
+  const fix = 'give a folder for the database, datastores and logs';
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o750 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // EEXIST means the path is a file, and ENOTDIR that one of its parent paths is a file.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new HomeFolderError(`${source} ${home} is not a folder; ${fix}`);
+    throw new HomeFolderError(`cannot create ${source} ${home}: ${(error as Error).message}; ${fix}`);
+  }
+
+  try {
+    accessSync(home, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new HomeFolderError(`${source} ${home} is not writable by this user; ${fix} that stratusd can write to`);
+  }
+}
+
+/** Names where the home folder path came from, as the user wrote it. */
+function homeSource(options: { home?: string }): string {
+  if (options.home !== undefined) return '--home';
+  return process.env.STRATUS_HOME !== undefined ? 'STRATUS_HOME' : 'the default home folder';
+}
+
+/**
+ * Prints why the start failed. `main` starts the daemon with its console log on, so a
+ * failure that the daemon logged as `daemon.start_failed` is on standard error already.
+ */
+function reportStartFailure(error: unknown): void {
+  if (wasLoggedAsStartFailure(error)) return;
+
+  const known = error instanceof ConfigError || error instanceof HomeInUseError || error instanceof ListenError || error instanceof HomeFolderError;
+  const reason = known ? (error as Error).message : String((error as Error).stack ?? error);
+  process.stderr.write(`stratusd: ${reason}\n`);
 }
 
 function defaultConfigFile(): string | undefined {
@@ -36,12 +85,14 @@ export async function main(argv: string[]): Promise<void> {
     .parse(argv);
 
   const options = program.opts<{ home?: string; listen?: string; port?: number; config?: string }>();
+  const source = homeSource(options);
   const home = options.home ?? process.env.STRATUS_HOME ?? path.join(PROJECT_ROOT, 'var');
   // Shipped drivers find the data folder (datastore roots, control files) through it.
   process.env.STRATUS_HOME = path.resolve(home);
 
   let daemon: Daemon;
   try {
+    prepareHomeFolder(home, source);
     if (options.config !== undefined && !existsSync(options.config)) {
       throw new ConfigError(`configuration file ${options.config} does not exist; check the --config path`);
     }
@@ -50,9 +101,7 @@ export async function main(argv: string[]): Promise<void> {
     if (options.port !== undefined) settings.port = options.port;
     daemon = await Daemon.start({ home, settings, consoleLog: true });
   } catch (error) {
-    const known = error instanceof ConfigError || error instanceof HomeInUseError || error instanceof ListenError;
-    const reason = known ? (error as Error).message : String((error as Error).stack ?? error);
-    process.stderr.write(`stratusd: ${reason}\n`);
+    reportStartFailure(error);
     process.exitCode = 1;
     return;
   }

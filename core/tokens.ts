@@ -1,5 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import type { LifecycleManager } from './lifecycle/lifecycle-manager.js';
+import type { SchedulerLoop } from './lifecycle/scheduler-loop.js';
 import type { Settings } from './config/settings.js';
 import type { Database } from './db/database.js';
 import type { AclStore } from './auth/acl-store.js';
@@ -32,4 +33,6 @@ export const Tokens = {
   CoreServices: Symbol('CoreServices') as InjectionToken<CoreServices>,
   CoreApi: Symbol('CoreApi') as InjectionToken<CoreApi>,
   Lifecycle: Symbol('Lifecycle') as InjectionToken<LifecycleManager>,
+  /** The loop that places PENDING VMs on hosts; the daemon starts and stops it. */
+  Scheduler: Symbol('SchedulerLoop') as InjectionToken<SchedulerLoop>,
 } as const;

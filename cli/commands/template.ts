@@ -11,6 +11,7 @@ import { resolveId } from '../resolve.js';
 import { addCreateFromTemplateCommand } from './create-command.js';
 import { addOwnedObjectCommands } from './edit-commands.js';
 import { addListCommand, addShowCommand } from './read-commands.js';
+import { addWaitOptions, waitForVm, type WaitOptions } from './vm-lifecycle.js';
 
 const TEMPLATE_COLUMNS: Column[] = [
   { header: 'ID', value: (template) => textAt(template, 'ID'), align: 'right' },
@@ -20,7 +21,7 @@ const TEMPLATE_COLUMNS: Column[] = [
   { header: 'REGTIME', value: (template) => formatTimestamp(textAt(template, 'REGTIME')) },
 ];
 
-interface InstantiateOptions {
+interface InstantiateOptions extends WaitOptions {
   name?: string;
   hold?: boolean;
   extra?: string;
@@ -45,19 +46,25 @@ function addTemplateActions(template: Command, ctx: CliContext): void {
       printId(ctx, self, await ctx.call<number>(self, 'one.template.clone', id, name, false));
     });
 
-  template
+  addInstantiateCommand(template, ctx);
+}
+
+/** Adds `instantiate <template>` to `parent`: `stratus template instantiate` and its alias `stratus vm instantiate`. */
+export function addInstantiateCommand(parent: Command, ctx: CliContext): void {
+  const instantiate = parent
     .command('instantiate <template>')
-    .description('create a VM from a template and print the new VM id')
+    .description('create a VM from a template (one.template.instantiate) and print the new VM id')
     .option('--name <name>', 'VM name (default: the template name and the VM id)')
     .option('--hold', 'create the VM in HOLD, so the scheduler leaves it until released')
     .option('--extra <file>', 'template FILE whose attributes replace the template\'s (e.g. MEMORY, CPU)')
-    .option('--extra-template <text>', 'the same as --extra, given as text')
-    .action(async (reference: string, options: InstantiateOptions, self: Command) => {
-      const extra = await extraTemplate(ctx, options);
-      const id = await resolveId(ctx, self, TEMPLATE, reference);
-      const vmId = await ctx.call<number>(self, 'one.template.instantiate', id, options.name ?? '', options.hold === true, extra);
-      printId(ctx, self, vmId, 'VM ID');
-    });
+    .option('--extra-template <text>', 'the same as --extra, given as text');
+  addWaitOptions(instantiate, 'RUNNING (HOLD with --hold)').action(async (reference: string, options: InstantiateOptions, self: Command) => {
+    const extra = await extraTemplate(ctx, options);
+    const id = await resolveId(ctx, self, TEMPLATE, reference);
+    const vmId = await ctx.call<number>(self, 'one.template.instantiate', id, options.name ?? '', options.hold === true, extra);
+    printId(ctx, self, vmId, 'VM ID');
+    if (options.wait) await waitForVm(ctx, self, vmId, options.hold ? 'HOLD' : 'RUNNING', { timeoutSeconds: options.timeout });
+  });
 }
 
 /** `stratus template`: VM templates (one.template.*). */

@@ -4,11 +4,12 @@ import { asList, asObject, textAt, type XmlObject } from '../documents.js';
 import { VM } from '../object-types.js';
 import type { Column, RowContext } from '../output/table.js';
 import { formatDuration, formatMib } from '../output/units.js';
-import { resolveId } from '../resolve.js';
 import { lcmStateName, vmShortState, vmStateName } from '../states.js';
 import { addCreateFromTemplateCommand } from './create-command.js';
 import { addChmodCommand, addOwnershipCommands, addRenameCommand, addUpdateCommand } from './edit-commands.js';
 import { addListCommand, addShowCommand } from './read-commands.js';
+import { addInstantiateCommand } from './template.js';
+import { addVmLifecycleCommands } from './vm-lifecycle.js';
 import { addVmLogCommand } from './vm-log.js';
 
 /** Returns the host of the VM's latest history record, or `''` when it never ran. */
@@ -40,30 +41,6 @@ const VM_COLUMNS: Column[] = [
   { header: 'TIME', value: age, align: 'right' },
 ];
 
-/** one.vm.action names that have a subcommand of the same name here. */
-const ACTION_COMMANDS: Array<[string, string]> = [
-  ['hold', 'keep a PENDING VM in HOLD so the scheduler leaves it'],
-  ['release', 'release a VM from HOLD back to PENDING'],
-];
-
-function addActionCommands(vm: Command, ctx: CliContext): void {
-  vm.command('terminate <vm>')
-    .description('shut a VM down and remove it (one.vm.action terminate)')
-    .option('--hard', 'power the VM off at once instead of asking the guest to shut down')
-    .action(async (reference: string, options: { hard?: boolean }, self: Command) => {
-      const id = await resolveId(ctx, self, VM, reference);
-      await ctx.call(self, 'one.vm.action', options.hard ? 'terminate-hard' : 'terminate', id);
-    });
-
-  for (const [action, description] of ACTION_COMMANDS) {
-    vm.command(`${action} <vm>`)
-      .description(description)
-      .action(async (reference: string, _options: unknown, self: Command) => {
-        await ctx.call(self, 'one.vm.action', action, await resolveId(ctx, self, VM, reference));
-      });
-  }
-}
-
 /**
  * `stratus vm`: virtual machines (one.vm.*). VMs have no `delete` call in OpenNebula's
  * API; `terminate` removes them.
@@ -76,7 +53,7 @@ export function vmCommand(program: Command, ctx: CliContext): void {
     title: `VIRTUAL MACHINE ${textAt(object, 'ID')}`,
     labels: { STATE: vmStateName, PREV_STATE: vmStateName, LCM_STATE: lcmStateName, PREV_LCM_STATE: lcmStateName },
   }));
-  addCreateFromTemplateCommand(vm, ctx, VM, (options) => [options.hold === true]).option(
+  const create = addCreateFromTemplateCommand(vm, ctx, VM, (options) => [options.hold === true]).option(
     '--hold',
     'create the VM in HOLD instead of PENDING, so the scheduler leaves it until released',
   );
@@ -84,6 +61,7 @@ export function vmCommand(program: Command, ctx: CliContext): void {
   addOwnershipCommands(vm, ctx, VM);
   addChmodCommand(vm, ctx, VM);
   addRenameCommand(vm, ctx, VM);
-  addActionCommands(vm, ctx);
+  addInstantiateCommand(vm, ctx);
+  addVmLifecycleCommands(vm, ctx, create);
   addVmLogCommand(vm, ctx);
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Template, TemplateError, type VectorAttribute } from '../template/index.js';
 import { ConfigError } from './config-error.js';
+import { MONITOR_SETTING_NAMES, readMonitorSection } from './monitor-section.js';
 import { PLUGIN_SETTING_NAMES, readPluginSection } from './plugin-section.js';
+import { readSchedulerSection, SCHEDULER_SETTING_NAMES } from './scheduler-section.js';
 import { makeReader, type Reader } from './setting-reader.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
@@ -37,7 +39,7 @@ export function loadSettings(file: string | undefined): Settings {
 }
 
 const KNOWN = {
-  top: ['LISTEN_ADDRESS', 'PORT', 'LOG', 'DB', 'RPC', 'AUTH', 'DEFAULT_UMASK', 'API_LIST_ORDER', 'PLUGINS', 'VM_LOG'],
+  top: ['LISTEN_ADDRESS', 'PORT', 'LOG', 'DB', 'RPC', 'AUTH', 'DEFAULT_UMASK', 'API_LIST_ORDER', 'PLUGINS', 'SCHEDULER', 'MONITOR', 'VM_LOG'],
   LOG: ['LEVEL'],
   DB: ['BACKEND', 'SYNCHRONOUS', 'BUSY_TIMEOUT_MS'],
   RPC: [
@@ -46,6 +48,8 @@ const KNOWN = {
   ],
   AUTH: ['MAX_TOKEN_SECONDS'],
   PLUGINS: PLUGIN_SETTING_NAMES,
+  SCHEDULER: SCHEDULER_SETTING_NAMES,
+  MONITOR: MONITOR_SETTING_NAMES,
   VM_LOG: ['MAX_BYTES'],
 } as const;
 
@@ -96,6 +100,8 @@ function applySettings(template: Template, file: string): Settings {
   settings.auth.maxTokenSeconds = auth.int('MAX_TOKEN_SECONDS', settings.auth.maxTokenSeconds, 1);
 
   settings.plugins = readPluginSection(vectorReader(file, template, 'PLUGINS'), settings.plugins);
+  settings.scheduler = readSchedulerSection(vectorReader(file, template, 'SCHEDULER'), settings.scheduler);
+  settings.monitor = readMonitorSection(vectorReader(file, template, 'MONITOR'), settings.monitor);
 
   const vmLog = vectorReader(file, template, 'VM_LOG');
   settings.vmLog.maxBytes = vmLog.int('MAX_BYTES', settings.vmLog.maxBytes, 4096);

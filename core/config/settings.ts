@@ -1,6 +1,7 @@
 import { DEFAULT_RUNTIME_SETTINGS, type DriverRuntimeSettings } from '../drivers/runtime/driver-handle.js';
 import { DEFAULT_CALL_SETTINGS, type DriverCallSettings } from '../drivers/runtime/driver-manager.js';
 import { DEFAULT_PLUGIN_SETTINGS } from '../plugins/plugin-settings.js';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings.js';
 
 /** Discovery of driver plugins, and the limits the core applies to the drivers they start. */
 export interface PluginSectionSettings {
@@ -19,6 +20,37 @@ export interface PluginSectionSettings {
   probeTimeoutMs: number;
   runtime: DriverRuntimeSettings;
   calls: DriverCallSettings;
+}
+
+/**
+ * Host orders that SCHEDULER/POLICY accepts: OpenNebula's DEFAULT_SCHED policies 0
+ * (packing), 1 (striping), 2 (load-aware) and 4 (fixed). The custom policy 3 needs a
+ * rank expression, which the settings file has no entry for.
+ */
+export type SchedulerPolicySetting = 'packing' | 'striping' | 'load-aware' | 'fixed';
+
+/** The scheduler loop, which places PENDING VMs on hosts. */
+export interface SchedulerSectionSettings {
+  /** Time from the end of one scheduling cycle to the start of the next, in milliseconds. */
+  intervalMs: number;
+  /** Host order for VMs without SCHED_RANK. */
+  policy: SchedulerPolicySetting;
+  /** Maximum VMs dispatched in one cycle, or 0 for no limit. */
+  maxDispatch: number;
+  /** Maximum VMs dispatched to one host in one cycle, or 0 for no limit. */
+  maxHost: number;
+}
+
+/** The monitor, which queries the VM drivers about hosts and running VMs. */
+export interface MonitorSectionSettings {
+  /** Time from the end of one MONITOR_HOST round to the start of the next, in milliseconds. */
+  hostIntervalMs: number;
+  /** Time from the end of one POLL round to the start of the next, in milliseconds. */
+  vmIntervalMs: number;
+  /** Time from the daemon's start to the first round of each kind, in milliseconds. */
+  firstDelayMs: number;
+  /** Driver calls in progress at once within a round. */
+  concurrency: number;
 }
 
 /** Every setting of stratusd, with the defaults it runs on when nothing is configured. */
@@ -57,6 +89,8 @@ export interface Settings {
   /** Order of pool listings by id. */
   listOrder: 'ASC' | 'DESC';
   plugins: PluginSectionSettings;
+  scheduler: SchedulerSectionSettings;
+  monitor: MonitorSectionSettings;
   vmLog: {
     /** Size at which HOME/vms/<id>/vm.log is renamed to vm.log.1 and a new one begun, in bytes. */
     maxBytes: number;
@@ -95,6 +129,20 @@ export const DEFAULT_SETTINGS: Settings = {
     probeTimeoutMs: DEFAULT_PLUGIN_SETTINGS.probeTimeoutMs,
     runtime: structuredClone(DEFAULT_RUNTIME_SETTINGS),
     calls: structuredClone(DEFAULT_CALL_SETTINGS),
+  },
+  // SCHED_INTERVAL = 30 (seconds) in OpenNebula 6's sched.conf; the limits are its MAX_DISPATCH and MAX_HOST.
+  scheduler: {
+    intervalMs: 30_000,
+    policy: 'striping',
+    maxDispatch: DEFAULT_SCHEDULER_SETTINGS.maxDispatch,
+    maxHost: DEFAULT_SCHEDULER_SETTINGS.maxHost,
+  },
+  // The first round waits 5 s so that a starting daemon serves its first calls before it monitors.
+  monitor: {
+    hostIntervalMs: 60_000,
+    vmIntervalMs: 30_000,
+    firstDelayMs: 5_000,
+    concurrency: 8,
   },
   vmLog: { maxBytes: 1024 * 1024 },
 };

@@ -19,8 +19,16 @@ export interface SqlRunner {
  * backend implements the same interface.
  */
 export interface Database extends SqlRunner {
+  /**
+   * Runs `work` in a transaction and resolves with its value once the transaction has
+   * committed, so that the change is durable when the promise resolves.
+   */
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
-  /** Calls `listener` after every transaction has committed or rolled back. */
-  afterTransaction(listener: () => void): void;
+  /**
+   * Calls `listener` each time the backend's own transaction ends: with true after a
+   * commit, with false after a rollback. One backend transaction may carry the work of
+   * several `transaction` calls, and a commit then does not tell which of them failed.
+   */
+  afterTransaction(listener: (committed: boolean) => void): void;
   close(): Promise<void>;
 }

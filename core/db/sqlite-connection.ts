@@ -1,9 +1,17 @@
 import sqlite3 from 'sqlite3';
 import type { RunResult, SqlRunner, SqlValue } from './database.js';
+import { StatementCache } from './statement-cache.js';
 
-/** One sqlite3 connection with promise-returning calls. */
+/** Prepared statements kept per connection; the least recently used is finalized first. */
+const STATEMENT_CACHE_CAPACITY = 256;
+
+/** One sqlite3 connection with promise-returning calls, which reuse prepared statements. */
 export class SqliteConnection implements SqlRunner {
-  private constructor(private readonly handle: sqlite3.Database) {}
+  private readonly statements: StatementCache;
+
+  private constructor(private readonly handle: sqlite3.Database) {
+    this.statements = new StatementCache(handle, STATEMENT_CACHE_CAPACITY);
+  }
 
   static open(file: string, mode: number): Promise<SqliteConnection> {
     return new Promise((resolve, reject) => {
@@ -19,34 +27,40 @@ export class SqliteConnection implements SqlRunner {
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-      this.handle.run(sql, params, function onRun(this: sqlite3.RunResult, error: Error | null) {
-        if (error) {
-          reject(error);
-          return;
-        }
-        resolve({ changes: this.changes, lastId: this.lastID });
+      const started = this.statements.with(sql, (statement, done) => {
+        statement.run(params, function onRun(this: sqlite3.RunResult, error: Error | null) {
+          done();
+          if (error) reject(error);
+          else resolve({ changes: this.changes, lastId: this.lastID });
+        });
       });
+      started.catch(reject);
     });
   }
 
-  get<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row | undefined> {
-    return new Promise((resolve, reject) => {
-      this.handle.get(sql, params, (error: Error | null, row: Row | undefined) => {
-        if (error) reject(error);
-        else resolve(row);
-      });
-    });
+  /**
+   * Returns the first row. The statement runs to its end, because a statement left
+   * after its first row would keep the connection's read snapshot open.
+   */
+  async get<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row | undefined> {
+    const rows = await this.all<Row>(sql, params);
+    return rows[0];
   }
 
   all<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     return new Promise((resolve, reject) => {
-      this.handle.all(sql, params, (error: Error | null, rows: Row[]) => {
-        if (error) reject(error);
-        else resolve(rows);
+      const started = this.statements.with(sql, (statement, done) => {
+        statement.all<Row>(params, (error: Error | null, rows: Row[]) => {
+          done();
+          if (error) reject(error);
+          else resolve(rows);
+        });
       });
+      started.catch(reject);
     });
   }
 
+  /** Runs one or more statements without parameters, separated by semicolons, in one call. */
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.handle.exec(sql, (error) => {
@@ -56,8 +70,9 @@ export class SqliteConnection implements SqlRunner {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async close(): Promise<void> {
+    await this.statements.finalizeAll();
+    await new Promise<void>((resolve, reject) => {
       this.handle.close((error) => {
         if (error) reject(error);
         else resolve();

@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import sqlite3 from 'sqlite3';
 import type { Database, RunResult, SqlRunner, SqlValue } from './database.js';
 import { SqliteConnection } from './sqlite-connection.js';
+import { TransactionGroups } from './transaction-groups.js';
 
 export interface SqliteOptions {
   /**
@@ -32,17 +33,23 @@ function restrictFileModes(file: string): void {
 /**
  * SQLite in WAL mode with two connections: a writer that runs one transaction at a
  * time, in the order they were requested, and a reader for everything else, which
- * sees the last committed state.
+ * reads the last committed state. Transactions requested while the writer is busy
+ * share one SQLite transaction and one commit (`TransactionGroups`), and each still
+ * commits whole or not at all.
  */
 export class SqliteDatabase implements Database {
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly settledListeners: Array<() => void> = [];
+  private readonly settledListeners: Array<(committed: boolean) => void> = [];
+  private readonly groups: TransactionGroups;
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly writer: SqliteConnection,
     private readonly reader: SqliteConnection,
-  ) {}
+  ) {
+    this.groups = new TransactionGroups(writer, (committed) => {
+      for (const listener of this.settledListeners) listener(committed);
+    });
+  }
 
   static async open(file: string, options: SqliteOptions): Promise<SqliteDatabase> {
     restrictFileModes(file);
@@ -72,52 +79,13 @@ export class SqliteDatabase implements Database {
     return this.reader.all<Row>(sql, params);
   }
 
-  afterTransaction(listener: () => void): void {
+  afterTransaction(listener: (committed: boolean) => void): void {
     this.settledListeners.push(listener);
   }
 
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new Error('the database is closed; no transaction can start'));
-
-    const result = this.queue.then(() => this.runTransaction(work));
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  /**
-   * Runs `work` between BEGIN and COMMIT. When the work or the COMMIT fails (a deferred
-   * constraint, a full disk), the transaction is rolled back so that the writer is free
-   * for the next one, and the original error is rethrown.
-   */
-  private async runTransaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    await this.writer.run('BEGIN IMMEDIATE');
-
-    try {
-      const value = await work(this.writer);
-      await this.writer.run('COMMIT');
-      return value;
-    } catch (error) {
-      await this.rollback(error);
-      throw error;
-    } finally {
-      for (const listener of this.settledListeners) listener();
-    }
-  }
-
-  /**
-   * Rolls back the open transaction. SQLite has already rolled it back itself after
-   * some errors (SQLITE_FULL, SQLITE_IOERR), and then ROLLBACK fails with "no
-   * transaction is active", which is ignored. Any other failure is thrown with the
-   * error that caused the rollback as its cause.
-   */
-  private async rollback(reason: unknown): Promise<void> {
-    try {
-      await this.writer.run('ROLLBACK');
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/no transaction is active/.test(message)) return;
-      throw new Error(`ROLLBACK failed: ${message}`, { cause: reason });
-    }
+    return this.groups.run(work);
   }
 
   /** Waits for queued transactions, then closes both connections. Later calls return the same promise. */
@@ -127,7 +95,7 @@ export class SqliteDatabase implements Database {
   }
 
   private async closeConnections(): Promise<void> {
-    await this.queue;
+    await this.groups.drained();
     await this.reader.close();
     await this.writer.close();
   }

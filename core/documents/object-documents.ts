@@ -5,6 +5,8 @@ import type { TemplateRecord } from '../pools/records/template-record.js';
 import type { AddressRange, VnetRecord } from '../pools/records/vnet-record.js';
 import { bridgeTypeOf } from '../vnet/bridge-type.js';
 import { lastIpv4, lastMac } from '../vnet/address-range.js';
+import { leasesXml, networkUsedLeases, rangeUsedLeases } from '../vnet/leases/index.js';
+import { networkLabel } from '../vnet/leases/lease-error.js';
 import { element, idList, lockElement, ownerElements } from './xml.js';
 
 /** `<HOST>`: hosts carry no owner elements in OpenNebula's schema. */
@@ -123,9 +125,10 @@ function byName([first]: [string, string], [second]: [string, string]): number {
 
 /**
  * Renders `<AR>` as OpenNebula 6.10 writes it: the range's attributes sorted by name, then the
- * computed MAC_END and, for ranges with IPv4, IP_END, then USED_LEASES.
+ * computed MAC_END and, for ranges with IPv4, IP_END, then USED_LEASES, and with `leases`
+ * the `<LEASES>` of the extended form.
  */
-function addressRangeElement(range: AddressRange): string {
+function addressRangeElement(range: AddressRange, vnet: VnetRecord, leases: boolean): string {
   const attributes = new Map<string, string>(range.attributes);
   attributes.set('AR_ID', String(range.id));
   const stored = [...attributes.entries()].sort(byName);
@@ -142,14 +145,18 @@ function addressRangeElement(range: AddressRange): string {
     (hasIpv4 && ip !== undefined ? element('IP_END', lastIpv4(ip, size)) : '') +
     // NOTE: for IPv6 ranges OpenNebula also writes the computed IP6_ULA, IP6_GLOBAL and
     // IP6 addresses and their _END here. Stratus does not compute them yet.
-    element('USED_LEASES', 0) +
+    element('USED_LEASES', rangeUsedLeases(range)) +
+    (leases ? leasesXml(range, networkLabel(vnet)) : '') +
     '</AR>'
   );
 }
 
-/** Renders `<VNET>` with the elements of OpenNebula 6.10's vnet.xsd, in its order. */
-export function vnetDocument(vnet: VnetRecord): string {
-  const ranges = vnet.addressRanges.map(addressRangeElement).join('');
+/**
+ * Renders `<VNET>` with the elements of OpenNebula 6.10's vnet.xsd, in its order. The
+ * extended form of `one.vn.info` lists each range's leases; pool listings do not.
+ */
+export function vnetDocument(vnet: VnetRecord, options: { extended?: boolean } = {}): string {
+  const ranges = vnet.addressRanges.map((range) => addressRangeElement(range, vnet, options.extended === true)).join('');
 
   return (
     '<VNET>' +
@@ -168,7 +175,7 @@ export function vnetDocument(vnet: VnetRecord): string {
     element('OUTER_VLAN_ID', vnet.template.get('OUTER_VLAN_ID') ?? '') +
     element('VLAN_ID_AUTOMATIC', 0) +
     element('OUTER_VLAN_ID_AUTOMATIC', 0) +
-    element('USED_LEASES', vnet.usedLeases) +
+    element('USED_LEASES', networkUsedLeases(vnet)) +
     idList('VROUTERS', []) +
     idList('UPDATED_VMS', []) +
     idList('OUTDATED_VMS', []) +

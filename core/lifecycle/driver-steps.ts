@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { contextVariables } from '../vnet/leases/index.js';
 import { LcmState, VmState } from '../vm/states.js';
 import { buildDeployment, writeDeployment } from './deployment-file.js';
 import type { FlowStep } from './flow.js';
@@ -21,10 +22,24 @@ function vmmRequest(context: FlowContext) {
   return { vmId: context.vm.id, host: context.host.name, deployId: context.vm.deployId };
 }
 
-/** The variables of context.sh: the CONTEXT vector's attributes, plus DISK_ID and TARGET of the CD. */
-function contextValues(context: FlowContext, diskId: number): Record<string, string> {
+/**
+ * Builds the variables of context.sh: the CONTEXT vector's attributes, the network variables
+ * of each NIC (ETH<NIC_ID>_IP, _MAC, _GATEWAY, ...), and DISK_ID and TARGET of the CD.
+ * A NIC variable replaces a CONTEXT attribute of the same name unless it is empty.
+ * NOTE: OpenNebula adds the NIC variables only when CONTEXT has NETWORK = "YES";
+ * Stratus always adds them.
+ */
+export function contextValues(context: Pick<FlowContext, 'vm'>, diskId: number): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, value] of context.vm.template.getVector('CONTEXT')?.entries() ?? []) values[name] = value;
+
+  for (const [index, nic] of context.vm.template.getVectors('NIC').entries()) {
+    const nicId = Number(nic.get('NIC_ID') ?? index);
+    for (const [name, value] of contextVariables(nicId, nic)) {
+      if (value !== '' || values[name] === undefined) values[name] = value;
+    }
+  }
+
   values.DISK_ID = String(diskId);
   values.TARGET = 'hdd';
   return values;

@@ -7,6 +7,8 @@ import type { VmRecord } from '../pools/records/vm-record.js';
 export interface FlowContext {
   vm: VmRecord;
   host: HostRecord;
+  /** The host of the VM's previous placement: where a migration starts from. */
+  previousHost(): Promise<HostRecord>;
   /** The system datastore that holds the VM's folder. */
   systemDatastore: DatastoreRecord;
   /** `<system datastore>/<vm id>`: disk.0, disk.1, ..., the deployment file, the checkpoint. */

@@ -1,4 +1,4 @@
-import type { Flow, FlowOutcome } from './flow.js';
+import type { Flow, FlowOutcome, StepFailure } from './flow.js';
 
 /** The life-cycle manager's side of a flow run: it records progress and writes the VM log. */
 export interface FlowRecorder {
@@ -7,7 +7,7 @@ export interface FlowRecorder {
   /** Records the final state once every step has succeeded. */
   flowSucceeded(flow: string, state: number, lcmState: number): Promise<void>;
   /** Records the failure state and the message a user can act on. */
-  flowFailed(flow: string, state: number, lcmState: number, message: string): Promise<void>;
+  flowFailed(flow: string, failure: StepFailure, message: string): Promise<void>;
   /** Adds a line to the VM's own log. */
   log(severity: 'I' | 'W' | 'E', text: string): void;
 }
@@ -39,7 +39,7 @@ export async function runFlow<Context>(
       recorder.log('E', message);
 
       const undo = await undoSteps(flow, context, index, recorder);
-      await recorder.flowFailed(flow.name, step.failure.state, step.failure.lcmState, message);
+      await recorder.flowFailed(flow.name, step.failure, message);
       return { ok: false, step: step.name, message, ...undo };
     }
 

@@ -8,11 +8,22 @@ export interface FlowStep<Context> {
   name: string;
   /** LCM state the VM is in while the step runs, or undefined to keep the current one. */
   lcmState?: number;
-  /** LCM state (with STATE ACTIVE) or VM state a failure of this step leaves the VM in. */
-  failure: { state: number; lcmState: number };
+  /** Where a failure of this step leaves the VM. */
+  failure: StepFailure;
   run(context: Context): Promise<void>;
   /** Undoes the effect of `run` after a later step failed; absent when nothing can be undone. */
   undo?(context: Context): Promise<void>;
+}
+
+/** LCM state (with STATE ACTIVE) or VM state a failed step leaves the VM in. */
+export interface StepFailure {
+  state: number;
+  lcmState: number;
+  /**
+   * The VM goes back to the host it left when the migration began, because the step
+   * failed before the guest stopped running there (a save or a live migration).
+   */
+  returnToPreviousHost?: boolean;
 }
 
 export interface Flow<Context> {

@@ -2,6 +2,7 @@ import { LcmState, VmState } from '../vm/states.js';
 import { bootStep, epilogStep, prologStep, restoreStep, runningActionStep, saveStep, shutdownStep } from './driver-steps.js';
 import type { Flow } from './flow.js';
 import type { FlowContext } from './flow-context.js';
+import { leavePreviousHostStep, liveMigrateStep, moveFolderStep } from './migrate-steps.js';
 import type { VmActionName, VmPosition } from './vm-actions.js';
 
 type VmFlow = Flow<FlowContext>;
@@ -23,6 +24,50 @@ export function deployFlow(parked: 'stopped' | 'undeployed' | null | undefined):
     return { name: 'deploy', steps: [bootStep(LcmState.BOOT_UNDEPLOY, LcmState.BOOT_UNDEPLOY_FAILURE)], done: RUNNING };
   }
   return { name: 'deploy', steps: [prologStep(), bootStep()], done: RUNNING };
+}
+
+/** How `one.vm.migrate` moves a VM: its flow names, as recorded with the VM while they run. */
+export const MIGRATION_KINDS = ['migrate', 'migrate-poweroff', 'migrate-poweroff-hard', 'live-migrate'] as const;
+
+export type MigrationKind = (typeof MIGRATION_KINDS)[number];
+
+export function isMigrationKind(name: string): name is MigrationKind {
+  return (MIGRATION_KINDS as readonly string[]).includes(name);
+}
+
+/**
+ * The flow that moves a VM from the host of its previous history record to the host of
+ * its current one. A RUNNING VM is saved (or powered off) there, its folder moved, and
+ * restored (or booted) here, unless it migrates live. A POWEROFF or SUSPENDED VM only
+ * has its folder moved and stays in its state. A VM in UNKNOWN has its folder moved and
+ * boots on the new host.
+ */
+export function migrationFlow(kind: MigrationKind, from: VmPosition): VmFlow {
+  if (kind === 'live-migrate') return { name: kind, steps: [liveMigrateStep()], done: RUNNING };
+
+  if (from.state === VmState.POWEROFF) {
+    const steps = [moveFolderStep(LcmState.PROLOG_MIGRATE_POWEROFF, LcmState.PROLOG_MIGRATE_POWEROFF_FAILURE)];
+    return { name: kind, steps, done: at(VmState.POWEROFF) };
+  }
+  if (from.state === VmState.SUSPENDED) {
+    const steps = [moveFolderStep(LcmState.PROLOG_MIGRATE_SUSPEND, LcmState.PROLOG_MIGRATE_SUSPEND_FAILURE)];
+    return { name: kind, steps, done: at(VmState.SUSPENDED) };
+  }
+  if (isActive(from, LcmState.UNKNOWN)) {
+    const steps = [
+      moveFolderStep(LcmState.PROLOG_MIGRATE_UNKNOWN, LcmState.PROLOG_MIGRATE_UNKNOWN_FAILURE),
+      bootStep(LcmState.BOOT_MIGRATE, LcmState.BOOT_MIGRATE_FAILURE),
+    ];
+    return { name: kind, steps, done: RUNNING };
+  }
+
+  const move = moveFolderStep(LcmState.PROLOG_MIGRATE, LcmState.PROLOG_MIGRATE_FAILURE);
+  if (kind === 'migrate') {
+    const steps = [leavePreviousHostStep('save'), move, restoreStep(LcmState.BOOT_MIGRATE, LcmState.BOOT_MIGRATE_FAILURE)];
+    return { name: kind, steps, done: RUNNING };
+  }
+  const stop = leavePreviousHostStep(kind === 'migrate-poweroff' ? 'shutdown' : 'cancel');
+  return { name: kind, steps: [stop, move, bootStep(LcmState.BOOT_MIGRATE, LcmState.BOOT_MIGRATE_FAILURE)], done: RUNNING };
 }
 
 function isActive(position: VmPosition, ...lcm: LcmState[]): boolean {

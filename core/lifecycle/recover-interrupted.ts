@@ -3,6 +3,8 @@ import type { Store } from '../pools/store.js';
 import { LcmState, VmState } from '../vm/states.js';
 import { templateValue } from '../vm-log/record-vm-error.js';
 import { isFailureState } from './vm-actions.js';
+import type { StepFailure } from './flow.js';
+import { returnToPreviousHost } from './migration-placement.js';
 import { leaveHost } from './vm-resources.js';
 
 /**
@@ -11,7 +13,7 @@ import { leaveHost } from './vm-resources.js';
  * A VM still in one of them had not begun a step that changes the LCM state (or ran a
  * step without one, such as a reboot), so it stays where it is.
  */
-function failureFor(lcmState: LcmState): { state: VmState; lcmState: LcmState } {
+function failureFor(lcmState: LcmState): StepFailure {
   if (lcmState === LcmState.RUNNING || lcmState === LcmState.UNKNOWN || isFailureState({ state: VmState.ACTIVE, lcmState })) {
     return { state: VmState.ACTIVE, lcmState };
   }
@@ -29,6 +31,19 @@ function failureFor(lcmState: LcmState): { state: VmState; lcmState: LcmState } 
       return { state: VmState.ACTIVE, lcmState: LcmState.BOOT_UNDEPLOY_FAILURE };
     case LcmState.EPILOG:
       return { state: VmState.ACTIVE, lcmState: LcmState.EPILOG_FAILURE };
+    case LcmState.SAVE_MIGRATE:
+    case LcmState.MIGRATE:
+      return { state: VmState.ACTIVE, lcmState: LcmState.RUNNING, returnToPreviousHost: true };
+    case LcmState.PROLOG_MIGRATE:
+      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_FAILURE };
+    case LcmState.BOOT_MIGRATE:
+      return { state: VmState.ACTIVE, lcmState: LcmState.BOOT_MIGRATE_FAILURE };
+    case LcmState.PROLOG_MIGRATE_POWEROFF:
+      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_POWEROFF_FAILURE };
+    case LcmState.PROLOG_MIGRATE_SUSPEND:
+      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_SUSPEND_FAILURE };
+    case LcmState.PROLOG_MIGRATE_UNKNOWN:
+      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_UNKNOWN_FAILURE };
     default:
       return { state: VmState.ACTIVE, lcmState: LcmState.RUNNING };
   }
@@ -40,7 +55,8 @@ function failureFor(lcmState: LcmState): { state: VmState; lcmState: LcmState } 
  * leaves the VM PENDING (or HOLD) and gives its host capacity back. Any other flow that
  * had not started its first step leaves the VM where it was, on its host (every step
  * with an LCM state makes the VM ACTIVE, so a POWEROFF or SUSPENDED VM had not begun).
- * A VM inside a step goes to that step's failure state (RUNNING for a shutdown or save).
+ * A VM inside a step goes to that step's failure state (RUNNING for a shutdown or save,
+ * on the previous host for the first step of a migration).
  * Each settled VM gets an ERROR that states what happened and how to go on. Returns the
  * ids settled.
  */
@@ -58,12 +74,15 @@ export async function recoverInterruptedFlows(store: Store, log: DaemonLog, now:
         await leaveHost(tx, store, vm, now, 0);
       } else if (vm.state === VmState.ACTIVE) {
         const target = failureFor(vm.lcmState);
+        if (target.returnToPreviousHost) await returnToPreviousHost(tx, store, vm, now);
         if (target.lcmState !== vm.lcmState) {
           vm.prevState = vm.state;
           vm.prevLcmState = vm.lcmState;
           vm.state = target.state;
           vm.lcmState = target.lcmState;
         }
+        // Recorded so that one.vm.recover rebuilds this very flow, not one guessed from the LCM state.
+        vm.failedOperation = { ...vm.operation, earlierStepsUndone: false };
         const message = `"${flow}" was interrupted by a restart of stratusd; run the action again or use one.vm.recover`;
         vm.userTemplate.set('ERROR', templateValue(`${new Date(now * 1000).toISOString()} : ${message}`));
       } else {

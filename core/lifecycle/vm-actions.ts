@@ -59,38 +59,29 @@ const anyOf = (...tests: Array<(p: VmPosition) => boolean>) => (p: VmPosition) =
 
 const RUNNING_OR_UNKNOWN = anyOf(active(LcmState.RUNNING), active(LcmState.UNKNOWN));
 
+/** Terminate is accepted from every state but DONE and the transient ones. */
+const TERMINATE_FROM = anyOf(
+  RUNNING_OR_UNKNOWN,
+  inState(VmState.POWEROFF),
+  inState(VmState.SUSPENDED),
+  inState(VmState.STOPPED),
+  inState(VmState.UNDEPLOYED),
+  inState(VmState.PENDING),
+  inState(VmState.HOLD),
+  inState(VmState.CLONING),
+  inState(VmState.CLONING_FAILURE),
+  inState(VmState.INIT),
+  isFailureState,
+);
+
 /**
  * The positions from which each action is accepted, following OpenNebula's
  * DispatchManager: an action from any other position is refused with an ACTION error
  * that names the VM's state.
  */
 export const ACTION_ALLOWED_FROM: Readonly<Record<VmActionName, (p: VmPosition) => boolean>> = {
-  terminate: anyOf(
-    RUNNING_OR_UNKNOWN,
-    inState(VmState.POWEROFF),
-    inState(VmState.SUSPENDED),
-    inState(VmState.STOPPED),
-    inState(VmState.UNDEPLOYED),
-    inState(VmState.PENDING),
-    inState(VmState.HOLD),
-    inState(VmState.CLONING),
-    inState(VmState.CLONING_FAILURE),
-    inState(VmState.INIT),
-    isFailureState,
-  ),
-  'terminate-hard': anyOf(
-    RUNNING_OR_UNKNOWN,
-    inState(VmState.POWEROFF),
-    inState(VmState.SUSPENDED),
-    inState(VmState.STOPPED),
-    inState(VmState.UNDEPLOYED),
-    inState(VmState.PENDING),
-    inState(VmState.HOLD),
-    inState(VmState.CLONING),
-    inState(VmState.CLONING_FAILURE),
-    inState(VmState.INIT),
-    isFailureState,
-  ),
+  terminate: TERMINATE_FROM,
+  'terminate-hard': TERMINATE_FROM,
   undeploy: anyOf(RUNNING_OR_UNKNOWN, inState(VmState.POWEROFF)),
   'undeploy-hard': anyOf(RUNNING_OR_UNKNOWN, inState(VmState.POWEROFF)),
   poweroff: RUNNING_OR_UNKNOWN,

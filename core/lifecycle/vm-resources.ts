@@ -12,18 +12,32 @@ export function hostDemand(vm: VmRecord): { cpu: number; memory: number } {
   };
 }
 
-/**
- * Places the VM on the host inside `tx`: reserves its CPU and memory in the host's
- * share, lists it among the host's VMs and opens a history record.
- */
-export async function placeOnHost(tx: SqlRunner, store: Store, vm: VmRecord, host: HostRecord, systemDatastoreId: number, now: number): Promise<void> {
+/** Reserves the VM's CPU and memory in the host's share and lists it among the host's VMs. */
+export async function addShare(tx: SqlRunner, store: Store, vm: VmRecord, host: HostRecord): Promise<void> {
   const demand = hostDemand(vm);
   host.share.cpuUsage += demand.cpu;
   host.share.memUsage += demand.memory;
   host.share.runningVms += 1;
   if (!host.vms.includes(vm.id)) host.vms = [...host.vms, vm.id].sort((a, b) => a - b);
   await store.hosts.update(tx, host);
+}
 
+/** Gives the VM's CPU and memory back to the host and removes it from the host's VMs; a deleted host is skipped. */
+export async function releaseShare(tx: SqlRunner, store: Store, vm: VmRecord, hostId: number): Promise<void> {
+  const host = await store.hosts.get(tx, hostId);
+  if (!host) return;
+
+  const demand = hostDemand(vm);
+  host.share.cpuUsage = Math.max(0, host.share.cpuUsage - demand.cpu);
+  host.share.memUsage = Math.max(0, host.share.memUsage - demand.memory);
+  host.share.runningVms = Math.max(0, host.share.runningVms - 1);
+  host.vms = host.vms.filter((id) => id !== vm.id);
+  await store.hosts.update(tx, host);
+}
+
+/** Opens a history record for a placement of the VM on the host, with the system datastore's transfer driver. */
+export async function openPlacement(tx: SqlRunner, store: Store, vm: VmRecord, host: HostRecord, systemDatastoreId: number, now: number): Promise<void> {
+  const systemDatastore = await store.datastores.get(tx, systemDatastoreId);
   const history: HistoryRecord = {
     seq: vm.history.length,
     hostname: host.name,
@@ -32,7 +46,7 @@ export async function placeOnHost(tx: SqlRunner, store: Store, vm: VmRecord, hos
     stime: now,
     etime: 0,
     vmMad: host.vmMad,
-    tmMad: '',
+    tmMad: systemDatastore?.tmMad ?? '',
     dsId: systemDatastoreId,
     pstime: now,
     petime: 0,
@@ -48,6 +62,25 @@ export async function placeOnHost(tx: SqlRunner, store: Store, vm: VmRecord, hos
   vm.history = [...vm.history, history];
 }
 
+/** Closes the VM's open history record with the action that ended it; the running and epilog times end too. */
+export function closePlacement(vm: VmRecord, now: number, action: number): void {
+  const last = vm.history.at(-1);
+  if (!last || last.etime !== 0) return;
+
+  const retime = last.rstime !== 0 && last.retime === 0 ? now : last.retime;
+  const eetime = last.estime !== 0 ? now : last.eetime;
+  vm.history = [...vm.history.slice(0, -1), { ...last, etime: now, retime, eetime, action }];
+}
+
+/**
+ * Places the VM on the host inside `tx`: reserves its CPU and memory in the host's
+ * share, lists it among the host's VMs and opens a history record.
+ */
+export async function placeOnHost(tx: SqlRunner, store: Store, vm: VmRecord, host: HostRecord, systemDatastoreId: number, now: number): Promise<void> {
+  await addShare(tx, store, vm, host);
+  await openPlacement(tx, store, vm, host, systemDatastoreId, now);
+}
+
 /** The host the VM was last placed on, or undefined when it never left PENDING. */
 export function currentHostId(vm: VmRecord): number | undefined {
   const last = vm.history.at(-1);
@@ -59,18 +92,8 @@ export async function leaveHost(tx: SqlRunner, store: Store, vm: VmRecord, now: 
   const hostId = currentHostId(vm);
   if (hostId === undefined) return;
 
-  const host = await store.hosts.get(tx, hostId);
-  if (host) {
-    const demand = hostDemand(vm);
-    host.share.cpuUsage = Math.max(0, host.share.cpuUsage - demand.cpu);
-    host.share.memUsage = Math.max(0, host.share.memUsage - demand.memory);
-    host.share.runningVms = Math.max(0, host.share.runningVms - 1);
-    host.vms = host.vms.filter((id) => id !== vm.id);
-    await store.hosts.update(tx, host);
-  }
-
-  const last = vm.history.at(-1);
-  if (last) vm.history = [...vm.history.slice(0, -1), { ...last, etime: now, eetime: now, action }];
+  await releaseShare(tx, store, vm, hostId);
+  closePlacement(vm, now, action);
 }
 
 /** Releases the VM's images: RUNNING_VMS and VMS go down, and an unused image is READY again. */

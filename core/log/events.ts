@@ -1,6 +1,14 @@
 import type winston from 'winston';
 import type { LogFields } from './logger.js';
 
+/** Errors that a DaemonLog logged as `daemon.start_failed`, so that the caller need not print them again. */
+const loggedStartFailures = new WeakSet<object>();
+
+/** Returns whether `startFailed` logged this error. A daemon started with `consoleLog` has then printed it on standard error. */
+export function wasLoggedAsStartFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && loggedStartFailures.has(error);
+}
+
 /**
  * The daemon's log events. Each has a fixed name and level so that an operator can
  * search for it; the fields name the ids involved.
@@ -28,6 +36,7 @@ export class DaemonLog {
   startFailed(error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.error('daemon.start_failed', { error: err.message, cause: causeMessage(err) });
+    if (typeof error === 'object' && error !== null) loggedStartFailures.add(error);
   }
 
   bootstrapCreated(fields: { adminAuthFile: string }): void {

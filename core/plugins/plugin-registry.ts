@@ -1,17 +1,17 @@
-import { access, readdir, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { DriverKind } from '../drivers/protocol/index.js';
 import type { DriverDirectory, DriverLookup, InstalledDriver } from '../drivers/runtime/driver-directory.js';
 import type { DriverLogSink } from '../drivers/runtime/driver-log-sink.js';
 import type { EventLog } from '../drivers/runtime/event-log.js';
+import { ConfiguredFolders } from './configured-folders.js';
 import { fingerprintFolder } from './folder-fingerprint.js';
 import { readManifest } from './inspect-plugin.js';
 import { loadPlugin, type LoadedPlugin } from './load-plugin.js';
 import { isExecutableEntry, MANIFEST_FILE, type PluginManifest } from './manifest.js';
 import { PluginRejection } from './plugin-rejection.js';
-import type { PluginSettings } from './plugin-settings.js';
+import { DEFAULT_MISSING_FOLDER_GRACE_MS, type PluginSettings } from './plugin-settings.js';
 import { compareRanks, type PluginRank, type PluginStatus } from './plugin-status.js';
-import { PluginWatcher } from './plugin-watcher.js';
 
 interface PluginRecord {
   dir: string;
@@ -52,43 +52,47 @@ async function exists(file: string): Promise<boolean> {
  * The plugins found in the configured folders, each loaded or rejected with its
  * reason. `start()` scans the folders and loads every plugin, then watches them:
  * a plugin added is loaded, a changed one is reloaded once its in-flight requests
- * end, and a removed one is unloaded the same way. Work on one plugin folder runs
- * one task at a time; different folders proceed in parallel.
+ * end, and a removed one is unloaded the same way. The plugins of a configured
+ * folder that goes missing stay loaded for a grace period (see ConfiguredFolders).
+ * Work on one plugin folder runs one task at a time; different folders proceed in
+ * parallel.
  */
 export class PluginRegistry implements DriverDirectory {
   private readonly records = new Map<string, PluginRecord>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly listeners = new Set<PluginChangeListener>();
   private readonly folders: string[];
-  private watcher?: PluginWatcher;
+  private readonly configured: ConfiguredFolders;
   private stopped = false;
 
   constructor(private readonly deps: PluginRegistryDependencies) {
-    this.folders = deps.settings.folders.map((folder) => path.resolve(folder));
+    const { settings } = deps;
+    this.folders = settings.folders.map((folder) => path.resolve(folder));
+    this.configured = new ConfiguredFolders({
+      folders: this.folders,
+      watch: settings.watch,
+      debounceMs: settings.debounceMs,
+      missingGraceMs: settings.missingFolderGraceMs ?? DEFAULT_MISSING_FOLDER_GRACE_MS,
+      log: deps.log,
+      onPluginChanged: (dir) => void this.schedule(dir, false),
+      onRescanNeeded: () => void this.rescan(),
+      onGraceEnded: (folder) => this.recheckFolder(folder),
+    });
   }
 
   async start(): Promise<void> {
-    if (this.deps.settings.watch) {
-      this.watcher = new PluginWatcher({
-        folders: this.folders,
-        debounceMs: this.deps.settings.debounceMs,
-        log: this.deps.log,
-        onPluginChanged: (dir) => void this.schedule(dir, false),
-        onFolderChanged: () => void this.rescan(),
-      });
-      await this.watcher.start();
-    }
+    await this.configured.start();
 
-    const found = await this.scan();
+    const found = await this.configured.scan();
     await Promise.all(found.map(async (dir) => this.claim(dir)));
     await Promise.all(found.map((dir) => this.schedule(dir, true)));
     this.deps.log.info('plugins.started', { folders: this.folders.join(', '), loaded: this.list().filter((status) => status.state === 'loaded').length, rejected: this.list().filter((status) => status.state === 'rejected').length });
   }
 
-  /** Stops watching and stops every driver; requests in flight fail with STOPPED. */
+  /** Stops watching, clears every timer and stops every driver. Requests in flight fail with STOPPED. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.watcher?.stop();
+    await this.configured.stop();
     await this.stopDrivers();
     await Promise.all([...this.queues.values()]);
     await this.stopDrivers();
@@ -122,29 +126,16 @@ export class PluginRegistry implements DriverDirectory {
     return () => this.listeners.delete(listener);
   }
 
-  private async scan(): Promise<string[]> {
-    const found: string[] = [];
-    for (const folder of this.folders) {
-      let names: string[];
-      try {
-        names = (await readdir(folder)).sort();
-      } catch (error) {
-        this.deps.log.warn('plugins.folder_unreadable', { folder, error: (error as Error).message });
-        continue;
-      }
-      for (const name of names) {
-        const dir = path.join(folder, name);
-        const isFolder = await stat(dir).then((info) => info.isDirectory(), () => false);
-        if (isFolder && (await exists(path.join(dir, MANIFEST_FILE)))) found.push(dir);
-      }
-    }
-    return found;
-  }
-
   private async rescan(): Promise<void> {
-    const found = new Set(await this.scan());
+    if (this.stopped) return;
+    const found = new Set(await this.configured.scan());
     for (const dir of found) void this.schedule(dir, false);
     for (const dir of this.records.keys()) if (!found.has(dir)) void this.schedule(dir, false);
+  }
+
+  /** Looks again at every plugin of one configured folder, whose grace period ended. */
+  private recheckFolder(folder: string): void {
+    for (const dir of this.records.keys()) if (path.dirname(dir) === folder) void this.schedule(dir, false);
   }
 
   /** Records a folder found at start with its manifest, so that shadowing is known before any driver starts. */
@@ -183,7 +174,10 @@ export class PluginRegistry implements DriverDirectory {
 
     const existing = this.records.get(dir);
     if (!(await exists(path.join(dir, MANIFEST_FILE)))) {
-      if (existing !== undefined) await this.remove(existing);
+      if (existing === undefined) return;
+      // While its configured folder is missing or being written again, the plugin keeps running.
+      if (await this.configured.keepsPluginsOf(path.dirname(dir))) return;
+      await this.remove(existing);
       return;
     }
 

@@ -1,4 +1,5 @@
 import type { SqlRunner, SqlValue } from '../db/database.js';
+import { BufferedRunner, type EncodedRow, type RowWriter, type StoredRow } from './buffered-runner.js';
 import { RecordCache } from './record-cache.js';
 import { Errors } from '../errors/catalogue.js';
 import type { ResourceTypeName } from '../acl/index.js';
@@ -34,14 +35,17 @@ export interface ListOptions {
   descending?: boolean;
 }
 
-interface Row {
-  oid: number;
-  version: number;
-  body: string;
-}
+type Row = StoredRow;
 
 /** Rows fetched per query when a listing fills cache misses. */
 const MISS_BATCH = 500;
+
+/**
+ * Rows changed by one statement of `updateMany`. Full batches share one SQL text, and so
+ * one prepared statement; 50 rows of a VM take about 400 parameters, far below SQLite's
+ * limit of 32766.
+ */
+const UPDATE_BATCH = 50;
 
 /**
  * Stores one type of object. Every method takes the runner to use, so that changes
@@ -50,8 +54,11 @@ const MISS_BATCH = 500;
  * records; the records they return are frozen and shared, so change only records
  * read inside a transaction.
  */
-export class ObjectPool<R extends { id: number; name: string }> {
+export class ObjectPool<R extends { id: number; name: string }> implements RowWriter {
   readonly #cache = new RecordCache<R>();
+  // Kept as objects with a method, whose parameter TypeScript checks bivariantly, so that
+  // an ObjectPool<VmRecord> still passes where an ObjectPool<ObjectHeader> is expected.
+  readonly #writeListeners: Array<{ written(record: R): void }> = [];
   #reader: SqlRunner | undefined;
 
   constructor(readonly definition: PoolDefinition<R>) {}
@@ -66,6 +73,14 @@ export class ObjectPool<R extends { id: number; name: string }> {
     this.#cache.settle();
   }
 
+  /**
+   * Calls `listener` with each record that a transaction inserts or updates, as the
+   * statement runs: the transaction may still roll back.
+   */
+  watchWrites(listener: (record: R) => void): void {
+    this.#writeListeners.push({ written: listener });
+  }
+
   /** How many inserts, updates and deletes this pool has run, committed or not. */
   get writeCount(): number {
     return this.#cache.writeCount;
@@ -76,6 +91,7 @@ export class ObjectPool<R extends { id: number; name: string }> {
   }
 
   async get(runner: SqlRunner, id: number): Promise<R | undefined> {
+    if (runner instanceof BufferedRunner) return this.getBuffered(runner, id);
     const cached = runner === this.#reader ? this.#cache.get(id) : undefined;
     if (cached) return cached;
 
@@ -173,7 +189,7 @@ export class ObjectPool<R extends { id: number; name: string }> {
   }
 
   async insert(tx: SqlRunner, record: R): Promise<R> {
-    this.#cache.noteWrite(record.id);
+    this.noteWrite(record);
     const columns = this.definition.codec.columns(record);
     const names = ['oid', 'name', ...Object.keys(columns), 'body'];
     const values: SqlValue[] = [
@@ -189,7 +205,11 @@ export class ObjectPool<R extends { id: number; name: string }> {
   }
 
   async update(tx: SqlRunner, record: R): Promise<void> {
-    this.#cache.noteWrite(record.id);
+    this.noteWrite(record);
+    if (tx instanceof BufferedRunner) {
+      tx.bufferRow(this, this.encodeRow(record));
+      return;
+    }
     const columns = this.definition.codec.columns(record);
     const assignments = ['name = ?', ...Object.keys(columns).map((c) => `${c} = ?`), 'body = ?'];
     const values: SqlValue[] = [
@@ -206,6 +226,90 @@ export class ObjectPool<R extends { id: number; name: string }> {
     if (result.changes !== 1) throw Errors.notFound(this.definition.objectName, record.id);
   }
 
+  /**
+   * Reads the objects with the given ids, in batches, and returns those that exist by id.
+   * Inside a transaction, use it to read many records that the transaction will change.
+   */
+  async getMany(runner: SqlRunner, ids: readonly number[]): Promise<Map<number, R>> {
+    const records = new Map<number, R>();
+    for (let start = 0; start < ids.length; start += MISS_BATCH) {
+      const batch = ids.slice(start, start + MISS_BATCH);
+      const writesBefore = this.#cache.writeCount;
+      const rows = await runner.all<Row>(
+        `SELECT oid, version, body FROM ${this.definition.table} WHERE oid IN (${batch.map(() => '?').join(', ')})`,
+        batch,
+      );
+      for (const row of rows) records.set(row.oid, this.decode(runner, row, writesBefore));
+    }
+    return records;
+  }
+
+  /**
+   * Updates many records, as `update` does each, with one statement per UPDATE_BATCH
+   * records. Throws NOT_FOUND when a record no longer exists, and an Error when the same
+   * id appears twice in `records`.
+   */
+  async updateMany(tx: SqlRunner, records: readonly R[]): Promise<void> {
+    if (new Set(records.map((record) => record.id)).size !== records.length) {
+      throw new Error(`updateMany of ${this.definition.table} got the same id twice`);
+    }
+    for (const record of records) this.noteWrite(record);
+    const rows = records.map((record) => this.encodeRow(record));
+
+    if (tx instanceof BufferedRunner) {
+      for (const row of rows) tx.bufferRow(this, row);
+      return;
+    }
+    await this.writeRows(tx, rows);
+  }
+
+  /**
+   * Writes encoded rows over the stored ones, with one `UPDATE ... FROM (VALUES ...)`
+   * per UPDATE_BATCH rows. Throws NOT_FOUND when a row no longer exists.
+   */
+  async writeRows(tx: SqlRunner, rows: readonly EncodedRow[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += UPDATE_BATCH) {
+      await this.writeBatch(tx, rows.slice(start, start + UPDATE_BATCH));
+    }
+  }
+
+  private async writeBatch(tx: SqlRunner, batch: readonly EncodedRow[]): Promise<void> {
+    const { table } = this.definition;
+    const columnNames = ['name', ...Object.keys(batch[0]?.columns ?? {}), 'body'];
+    const values = batch.map((row) => [row.id, row.name, ...Object.values(row.columns), row.body]);
+
+    // VALUES names its columns column1, column2, ...; column1 is the id.
+    const assignments = columnNames.map((name, index) => `${name} = v.column${index + 2}`);
+    const tuples = values.map((row) => `(${row.map(() => '?').join(', ')})`).join(', ');
+    const result = await tx.run(
+      `UPDATE ${table} SET ${assignments.join(', ')}, version = version + 1 FROM (VALUES ${tuples}) AS v WHERE ${table}.oid = v.column1`,
+      values.flat(),
+    );
+    if (result.changes === batch.length) return;
+
+    const found = await this.getMany(tx, batch.map((row) => row.id));
+    const missing = batch.find((row) => !found.has(row.id));
+    throw Errors.notFound(this.definition.objectName, missing?.id ?? batch[0].id);
+  }
+
+  private encodeRow(record: R): EncodedRow {
+    const { codec } = this.definition;
+    return { id: record.id, name: record.name, columns: codec.columns(record), body: JSON.stringify(codec.toBody(record)) };
+  }
+
+  /** Reads a record through a BufferedRunner: its buffered row, a row read before, or the stored row. */
+  private async getBuffered(runner: BufferedRunner, id: number): Promise<R | undefined> {
+    const buffered = runner.bufferedRow(this, id);
+    if (buffered !== undefined) return this.definition.codec.fromBody(id, JSON.parse(buffered.body));
+
+    let { known, row } = runner.readRow(this, id);
+    if (!known) {
+      row = await runner.tx.get<Row>(`SELECT oid, version, body FROM ${this.definition.table} WHERE oid = ?`, [id]);
+      runner.keepRead(this, id, row);
+    }
+    return row === undefined ? undefined : this.definition.codec.fromBody(id, JSON.parse(row.body));
+  }
+
   async delete(tx: SqlRunner, id: number): Promise<void> {
     this.#cache.noteWrite(id);
     await tx.run(`DELETE FROM ${this.definition.table} WHERE oid = ?`, [id]);
@@ -218,6 +322,11 @@ export class ObjectPool<R extends { id: number; name: string }> {
       params,
     );
     return row?.n ?? 0;
+  }
+
+  private noteWrite(record: R): void {
+    this.#cache.noteWrite(record.id);
+    for (const listener of this.#writeListeners) listener.written(record);
   }
 
   /** Decodes a row; a row the reader read is offered to the cache. */

@@ -1,12 +1,15 @@
 import { isAdmin, type Requester } from '../auth/requester.js';
-import { cachedDocument } from '../documents/document-cache.js';
+import { cachedDocument, cachedEscapedDocument } from '../documents/document-cache.js';
 import { shortVmDocument, vmDocument } from '../documents/vm-documents.js';
 import { Errors } from '../errors/catalogue.js';
 import { LcmState, VmState, type VmRecord } from '../pools/records/vm-record.js';
 import type { Template } from '../template/index.js';
 import { validateCapacity } from '../vm/capacity-attributes.js';
+import { escapeXmlText } from '../xml/escape.js';
+import { EscapedXmlText } from '../xml/escaped-text.js';
 import { checkRestrictedAttributes } from '../vm/restricted-attributes.js';
 import { acquireImages, resolveDisks } from '../vm/resolve-disks.js';
+import { leaseNicAddresses } from '../vm/nic-leases.js';
 import { resolveNics } from '../vm/resolve-nics.js';
 import { splitVmTemplate } from '../vm/template-split.js';
 import { createItem } from './account-objects.js';
@@ -58,14 +61,15 @@ export class Vms extends OwnedObjects<VmRecord> {
 
     return this.services.store.db.transaction(async (tx) => {
       const disks = await resolveDisks(tx, this.services.store, requester, template);
-      const nicItems = await resolveNics(tx, this.services.store, requester, template);
+      const nics = await resolveNics(tx, this.services.store, requester, template);
       this.services.authorizer.check(requester, [
         createItem('VM', requester.uid, requester.gid),
         ...disks.items,
-        ...nicItems,
+        ...nics.items,
       ]);
 
       const id = await this.pool.nextId(tx);
+      await leaseNicAddresses(tx, this.services.store, id, nics.nics);
       const name = explicitName !== undefined && explicitName !== '' ? explicitName : `${request.namePrefix ?? 'one'}-${id}`;
       template.remove('NAME');
       const { system, user } = splitVmTemplate(template);
@@ -82,12 +86,20 @@ export class Vms extends OwnedObjects<VmRecord> {
     return cachedDocument(await this.read(requester, id), 'full', vmDocument);
   }
 
-  async poolInfo(requester: Requester, query: PoolQuery, state: number, extended: boolean): Promise<string> {
+  /**
+   * `one.vmpool.info` and `one.vmpool.infoextended`. The document is returned escaped and
+   * in parts, one per VM, because with tens of thousands of VMs it is tens of megabytes.
+   */
+  async poolInfo(requester: Requester, query: PoolQuery, state: number, extended: boolean): Promise<EscapedXmlText> {
     const condition = stateCondition(state);
     const vms = await this.list(requester, { ...query, where: condition.where, params: condition.params });
     const kind = extended ? 'full' : 'short';
     const render = extended ? vmDocument : shortVmDocument;
-    return `<VM_POOL>${vms.map((vm) => cachedDocument(vm, kind, render)).join('')}</VM_POOL>`;
+
+    const parts = [escapeXmlText('<VM_POOL>')];
+    for (const vm of vms) parts.push(cachedEscapedDocument(vm, kind, render));
+    parts.push(escapeXmlText('</VM_POOL>'));
+    return new EscapedXmlText(parts);
   }
 
   private newRecord(requester: Requester, id: number, name: string, state: VmState, system: Template, user: Template): VmRecord {

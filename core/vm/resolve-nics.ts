@@ -6,6 +6,14 @@ import { Errors } from '../errors/catalogue.js';
 import type { VnetRecord } from '../pools/records/vnet-record.js';
 import type { Store } from '../pools/store.js';
 import type { Template, VectorAttribute } from '../template/index.js';
+import type { ResolvedNic } from './nic-leases.js';
+
+/** The NICs of a new VM with their networks, and the NET:USE items to authorise. */
+export interface NicResolution {
+  items: AuthItem[];
+  /** Pass these to leaseNicAddresses once the VM has its id. */
+  nics: ResolvedNic[];
+}
 
 async function findNetwork(tx: SqlRunner, store: Store, requester: Requester, nic: VectorAttribute, index: number): Promise<VnetRecord> {
   const byId = nic.get('NETWORK_ID');
@@ -36,10 +44,12 @@ async function findNetwork(tx: SqlRunner, store: Store, requester: Requester, ni
 
 /**
  * Resolves each NIC to its virtual network and fills in NIC_ID, NETWORK_ID, NETWORK,
- * BRIDGE and VN_MAD. Returns the authorisation items (NET:USE) to check.
+ * BRIDGE and VN_MAD. Returns the authorisation items (NET:USE) to check and the NICs
+ * with their networks, which get their addresses from leaseNicAddresses.
  */
-export async function resolveNics(tx: SqlRunner, store: Store, requester: Requester, template: Template): Promise<AuthItem[]> {
+export async function resolveNics(tx: SqlRunner, store: Store, requester: Requester, template: Template): Promise<NicResolution> {
   const items: AuthItem[] = [];
+  const nics: ResolvedNic[] = [];
 
   for (const [index, nic] of template.getVectors('NIC').entries()) {
     const vnet = await findNetwork(tx, store, requester, nic, index);
@@ -51,6 +61,7 @@ export async function resolveNics(tx: SqlRunner, store: Store, requester: Reques
     nic.set('BRIDGE', vnet.bridge);
     nic.set('VN_MAD', vnet.vnMad);
     items.push(itemFor('NET', vnet, 'USE'));
+    nics.push({ nic, vnet });
   }
-  return items;
+  return { items, nics };
 }

@@ -1,5 +1,10 @@
 const NEEDS_ESCAPE = /[&<>]/;
 
+// C0 controls other than tab, line feed and carriage return, and U+FFFE and U+FFFF,
+// which XML 1.0 does not allow.
+const FORBIDDEN_XML_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
+const FORBIDDEN_XML_CHARACTERS = new RegExp(FORBIDDEN_XML_CHARACTER.source, 'g');
+
 /** Above this length, escaping works on UTF-8 bytes, which is several times faster. */
 const BYTE_PATH_THRESHOLD = 16 * 1024;
 
@@ -19,6 +24,30 @@ export function escapeXml(text: string): string {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   }
   return escapeBytes(Buffer.from(text, 'utf8')).toString('utf8');
+}
+
+/**
+ * Escapes text for element content of a document sent to clients, such as an XML-RPC
+ * string. Carriage returns become character references, because conforming XML parsers
+ * turn a literal CR or CR LF into LF.
+ * Throws TypeError for a character that XML 1.0 does not allow, because conforming parsers
+ * reject a document that contains one. Unpaired surrogates are not checked, because UTF-8
+ * encoding replaces them with U+FFFD.
+ */
+export function escapeXmlText(text: string): string {
+  const forbidden = FORBIDDEN_XML_CHARACTER.exec(text);
+  if (forbidden !== null) {
+    const codePoint = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new TypeError(`cannot serialize a string containing U+${codePoint}, which XML 1.0 does not allow`);
+  }
+
+  const escaped = escapeXml(text);
+  return escaped.includes('\r') ? escaped.replaceAll('\r', '&#13;') : escaped;
+}
+
+/** Replaces each character that XML 1.0 does not allow with U+FFFD. */
+export function replaceForbiddenXmlCharacters(text: string): string {
+  return text.replace(FORBIDDEN_XML_CHARACTERS, '\ufffd');
 }
 
 function escapeBytes(source: Buffer): Buffer {

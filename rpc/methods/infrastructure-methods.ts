@@ -44,5 +44,7 @@ export function registerInfrastructureMethods(table: MethodTable, api: CoreApi):
   table.register('one.vn.update_ar', (ctx, p) =>
     vnets.updateAddressRange(ctx.requester, p.int(1, 'id'), p.string(2, 'address range template')),
   );
+  table.register('one.vn.hold', (ctx, p) => vnets.hold(ctx.requester, p.int(1, 'id'), p.string(2, 'lease template')));
+  table.register('one.vn.release', (ctx, p) => vnets.release(ctx.requester, p.int(1, 'id'), p.string(2, 'lease template')));
   table.register('one.vnpool.info', (ctx, p) => vnets.poolInfo(ctx.requester, readPoolQuery(p)));
 }

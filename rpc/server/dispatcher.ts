@@ -9,6 +9,7 @@ import {
   parseMethodCall,
   serializeFault,
   serializeMethodResponse,
+  serializeMethodResponseParts,
   XmlRpcParseError,
   type ParseLimits,
   type XmlRpcValue,
@@ -38,9 +39,9 @@ function decodeBody(body: Buffer): string {
   }
 }
 
-/** OpenNebula's response array on success. */
-function success(value: Parameters<typeof serializeMethodResponse>[0]): string {
-  return serializeMethodResponse([true, value, 0]);
+/** OpenNebula's response array on success, in parts (see serializeMethodResponseParts). */
+function success(value: Parameters<typeof serializeMethodResponse>[0]): string[] {
+  return serializeMethodResponseParts([true, value, 0]);
 }
 
 /** OpenNebula's response array on failure: `[false, "[method] text", code, respId, -1 as i8]`. */
@@ -63,6 +64,14 @@ export class Dispatcher {
 
   /** Handles one request body, given as the bytes received, and returns the response body. */
   async handle(body: Buffer, client: string): Promise<string> {
+    return (await this.respond(body, client)).join('');
+  }
+
+  /**
+   * Handles one request body as `handle` does and returns the response body in parts,
+   * whose concatenation is the body, so that a large response is never one string.
+   */
+  async respond(body: Buffer, client: string): Promise<string[]> {
     const reqId = randomUUID().slice(0, 8);
     const started = performance.now();
     let method = '-';
@@ -77,7 +86,7 @@ export class Dispatcher {
       if (!definition) throw new RpcFault(FaultCode.NO_SUCH_METHOD, `Method '${method}' not defined`);
 
       const session = readSession(method, call.params);
-      const requester = await this.authenticator.authenticate(session);
+      const requester = await this.authenticator.authenticate(session, { client, reqId });
       uid = requester.uid;
 
       const params = new ParamReader(method, call.params);
@@ -86,7 +95,7 @@ export class Dispatcher {
     } catch (error) {
       const response = this.errorResponse(error, { reqId, method, client, uid });
       code = response.code;
-      return response.body;
+      return [response.body];
     } finally {
       const ms = Math.round((performance.now() - started) * 100) / 100;
       this.log.rpcCall({ reqId, uid, client, method, code, ms });

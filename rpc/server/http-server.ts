@@ -3,7 +3,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { DaemonLog } from '../../core/log/events.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import type { Dispatcher } from './dispatcher.js';
-import { clientErrorResponse, type PlainResponse } from './http-errors.js';
+import { clientErrorResponse, sendAndDestroy, type PlainResponse } from './http-errors.js';
+import { byteLengthOf, writeParts } from './write-parts.js';
 
 export interface HttpLimits {
   maxBodyBytes: number;
@@ -143,15 +144,15 @@ export class RpcHttpServer {
       return this.reject(response, client, { status: 413, message: this.tooLarge(size) });
     }
 
-    const xml = await this.calls.run(() => this.dispatcher.handle(result.body, client));
+    const parts = await this.calls.run(() => this.dispatcher.respond(result.body, client));
     const headers: http.OutgoingHttpHeaders = {
       'Content-Type': 'text/xml; charset=utf-8',
-      'Content-Length': Buffer.byteLength(xml),
+      'Content-Length': byteLengthOf(parts),
     };
     // While the server is closing, keep-alive connections end after their current response.
     if (!this.server.listening) headers.Connection = 'close';
     response.writeHead(200, headers);
-    response.end(xml);
+    await writeParts(response, parts);
   }
 
   /**
@@ -200,7 +201,7 @@ export class RpcHttpServer {
     response.end(`${reply.message}\n`);
   }
 
-  /** Sends the error response to a request that Node's HTTP parser rejected or that timed out, then closes the connection. */
+  /** Sends the error response to a request that Node's HTTP parser rejected or that timed out, then destroys the connection. */
   private rejectClient(error: NodeJS.ErrnoException, socket: Socket): void {
     const client = socket.remoteAddress ?? '-';
     const reply = clientErrorResponse(error, this.limits.requestTimeoutMs);
@@ -215,14 +216,7 @@ export class RpcHttpServer {
       socket.destroy();
       return;
     }
-    const body = `${reply.message}\n`;
-    socket.end(
-      `HTTP/1.1 ${reply.status} ${http.STATUS_CODES[reply.status] ?? 'Error'}\r\n` +
-        'Content-Type: text/plain; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
+    sendAndDestroy(socket, reply);
   }
 
   /** Logs connections closed at the connection limit, at most once every 10 s with a count. */

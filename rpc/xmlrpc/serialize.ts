@@ -1,4 +1,5 @@
-import { escapeXml } from '../../core/xml/escape.js';
+import { escapeXmlText, replaceForbiddenXmlCharacters } from '../../core/xml/escape.js';
+import { EscapedXmlText } from '../../core/xml/escaped-text.js';
 
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
@@ -21,18 +22,18 @@ export class I8 {
   }
 }
 
-/** A value that serializeMethodResponse can send. Objects must be plain objects. */
+/**
+ * A value that serializeMethodResponse can send. Objects must be plain objects. An
+ * EscapedXmlText is sent as a string.
+ */
 export type ResponseValue =
   | string
   | number
   | boolean
   | I8
+  | EscapedXmlText
   | ResponseValue[]
   | { [key: string]: ResponseValue };
-
-// C0 controls other than tab, line feed and carriage return, and U+FFFE and U+FFFF.
-const FORBIDDEN_XML_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
-const FORBIDDEN_XML_CHARACTERS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g;
 
 const XML_DECLARATION = '<?xml version="1.0"?>\n';
 const RESPONSE_START = `${XML_DECLARATION}<methodResponse><params><param>`;
@@ -41,11 +42,34 @@ const RESPONSE_END = '</param></params></methodResponse>';
 /**
  * Serializes a successful method response with one parameter.
  * Throws TypeError for a value that XML-RPC cannot represent: NaN, an infinity, null,
- * undefined, an object that is not plain (other than I8), or a string containing a character
- * that XML 1.0 does not allow.
+ * undefined, an object that is not plain (other than I8 and EscapedXmlText), or a string
+ * containing a character that XML 1.0 does not allow.
  */
 export function serializeMethodResponse(value: ResponseValue): string {
-  return RESPONSE_START + serializeValue(value) + RESPONSE_END;
+  return serializeMethodResponseParts(value).join('');
+}
+
+/**
+ * Serializes a successful method response as `serializeMethodResponse` does, into parts
+ * whose concatenation is the response. The parts of an EscapedXmlText are passed through
+ * as they are, so a large document is never copied into one string.
+ */
+export function serializeMethodResponseParts(value: ResponseValue): string[] {
+  const parts: string[] = [];
+  let text = RESPONSE_START;
+
+  serializeInto(value, {
+    add: (piece) => {
+      text += piece;
+    },
+    addParts: (pieces) => {
+      parts.push(text);
+      for (const piece of pieces) parts.push(piece);
+      text = '';
+    },
+  });
+  parts.push(text + RESPONSE_END);
+  return parts.filter((part) => part !== '');
 }
 
 /**
@@ -58,27 +82,46 @@ export function serializeFault(code: number, message: string): string {
     throw new RangeError(`fault code must be an int32 integer, got ${code}`);
   }
 
-  const sendableMessage = message.replace(FORBIDDEN_XML_CHARACTERS, '\ufffd');
+  const sendableMessage = replaceForbiddenXmlCharacters(message);
   return (
     `${XML_DECLARATION}<methodResponse><fault><value><struct>` +
     `<member><name>faultCode</name><value><i4>${code}</i4></value></member>` +
     '<member><name>faultString</name>' +
-    `<value><string>${escapeText(sendableMessage)}</string></value></member>` +
+    `<value><string>${escapeXmlText(sendableMessage)}</string></value></member>` +
     '</struct></value></fault></methodResponse>'
   );
 }
 
 /** Serializes one value as a `<value>` element. */
 export function serializeValue(value: ResponseValue): string {
+  let text = '';
+  const add = (piece: string) => {
+    text += piece;
+  };
+  serializeInto(value, { add, addParts: (pieces) => pieces.forEach(add) });
+  return text;
+}
+
+/** The sink of serializeInto, which takes small pieces, and the parts of an EscapedXmlText whole. */
+interface Output {
+  add(piece: string): void;
+  addParts(pieces: readonly string[]): void;
+}
+
+function serializeInto(value: ResponseValue, output: Output): void {
   switch (typeof value) {
     case 'string':
-      return `<value><string>${escapeText(value)}</string></value>`;
+      output.add(`<value><string>${escapeXmlText(value)}</string></value>`);
+      return;
     case 'number':
-      return serializeNumber(value);
+      output.add(serializeNumber(value));
+      return;
     case 'boolean':
-      return value ? '<value><boolean>1</boolean></value>' : '<value><boolean>0</boolean></value>';
+      output.add(value ? '<value><boolean>1</boolean></value>' : '<value><boolean>0</boolean></value>');
+      return;
     case 'object':
-      return serializeObject(value);
+      serializeObject(value, output);
+      return;
     default:
       throw new TypeError(`cannot serialize a value of type ${typeof value} as XML-RPC`);
   }
@@ -106,28 +149,36 @@ function serializeNumber(value: number): string {
   return `<value><double>${value}</double></value>`;
 }
 
-function serializeObject(value: I8 | ResponseValue[] | { [key: string]: ResponseValue }): string {
+function serializeObject(value: I8 | EscapedXmlText | ResponseValue[] | { [key: string]: ResponseValue }, output: Output): void {
   if (value instanceof I8) {
-    return `<value><i8>${value.value}</i8></value>`;
+    output.add(`<value><i8>${value.value}</i8></value>`);
+    return;
+  }
+  if (value instanceof EscapedXmlText) {
+    output.add('<value><string>');
+    output.addParts(value.parts);
+    output.add('</string></value>');
+    return;
   }
 
   if (Array.isArray(value)) {
-    let items = '';
-    for (const item of value) {
-      items += serializeValue(item);
-    }
-    return `<value><array><data>${items}</data></array></value>`;
+    output.add('<value><array><data>');
+    for (const item of value) serializeInto(item, output);
+    output.add('</data></array></value>');
+    return;
   }
 
   if (!isPlainObject(value)) {
     throw new TypeError(`cannot serialize ${describeObject(value)} as XML-RPC`);
   }
 
-  let members = '';
+  output.add('<value><struct>');
   for (const [name, member] of Object.entries(value)) {
-    members += `<member><name>${escapeText(name)}</name>${serializeValue(member)}</member>`;
+    output.add(`<member><name>${escapeXmlText(name)}</name>`);
+    serializeInto(member, output);
+    output.add('</member>');
   }
-  return `<value><struct>${members}</struct></value>`;
+  output.add('</struct></value>');
 }
 
 function isPlainObject(value: object | null): boolean {
@@ -146,22 +197,3 @@ function describeObject(value: object | null): string {
   return `an instance of ${value.constructor?.name ?? 'an unknown class'}`;
 }
 
-/**
- * Escapes text for element content. Carriage returns become character references, because
- * conforming XML parsers turn a literal CR or CR LF into LF.
- * Throws TypeError for a character that XML 1.0 does not allow, because conforming parsers
- * reject a response that contains one. Unpaired surrogates are not checked, because UTF-8
- * encoding replaces them with U+FFFD.
- */
-function escapeText(text: string): string {
-  const forbidden = FORBIDDEN_XML_CHARACTER.exec(text);
-  if (forbidden !== null) {
-    const codePoint = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new TypeError(
-      `cannot serialize a string containing U+${codePoint}, which XML 1.0 does not allow`,
-    );
-  }
-
-  const escaped = escapeXml(text);
-  return escaped.includes('\r') ? escaped.replaceAll('\r', '&#13;') : escaped;
-}

@@ -105,7 +105,7 @@ t.test('plugin show prints one plugin', async (t) => {
   t.equal(lines[0], 'PLUGIN vmm/dummy');
   t.match(byName.stdout, /^KIND\s+: vmm$/m);
   t.match(byName.stdout, /^STATE\s+: loaded$/m);
-  t.match(byName.stdout, /^ACTIONS\s+: DEPLOY,SHUTDOWN,CANCEL,REBOOT,RESET,SUSPEND,RESUME,SAVE,RESTORE,POLL,MONITOR_HOST$/m);
+  t.match(byName.stdout, /^ACTIONS\s+: DEPLOY,SHUTDOWN,CANCEL,REBOOT,RESET,SUSPEND,RESUME,SAVE,RESTORE,MIGRATE,POLL,MONITOR_HOST$/m);
   t.notMatch(byName.stdout, /^REASON/m, 'no empty fields');
   t.equal(byKind.stdout, byName.stdout, 'KIND/NAME selects the same plugin');
   t.equal(wrongKind.code, 1);

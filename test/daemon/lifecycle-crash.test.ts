@@ -25,7 +25,7 @@ const MAX_LIVE_VMS = 24;
 /** Each round sends SIGKILL after a random wait in this range, in milliseconds. */
 const KILL_AFTER_MS = { min: 300, max: 1800 };
 /** Delays of the dummy driver, in milliseconds, so that flows are in flight when the kill comes. */
-const DRIVER_DELAYS: Record<string, number> = { DEPLOY: 200, SHUTDOWN: 150, CANCEL: 50, SAVE: 120, RESTORE: 100, REBOOT: 80 };
+const DRIVER_DELAYS: Record<string, number> = { DEPLOY: 200, SHUTDOWN: 150, CANCEL: 50, SAVE: 120, RESTORE: 100, REBOOT: 80, MIGRATE: 150 };
 const HOST_NAMES = ['localhost', 'node2'];
 const SIZES = [
   { cpu: '0.25', memory: 32 },
@@ -194,15 +194,15 @@ function chooseAction(state: VmState, lcmState: LcmState): string | undefined {
     case VmState.HOLD:
       return pick(['release', 'deploy', 'terminate']);
     case VmState.POWEROFF:
-      return pick(['resume', 'resume', 'resume', 'terminate', 'undeploy']);
+      return pick(['resume', 'resume', 'resume', 'terminate', 'undeploy', 'migrate']);
     case VmState.SUSPENDED:
-      return pick(['resume', 'resume', 'resume', 'terminate', 'stop']);
+      return pick(['resume', 'resume', 'resume', 'terminate', 'stop', 'migrate']);
     case VmState.STOPPED:
     case VmState.UNDEPLOYED:
       return pick(['resume', 'resume', 'terminate-hard']);
     case VmState.ACTIVE:
       if (lcmState === LcmState.RUNNING) {
-        return pick(['poweroff', 'poweroff-hard', 'suspend', 'suspend', 'stop', 'undeploy', 'reboot', 'terminate', 'terminate-hard']);
+        return pick(['poweroff', 'poweroff-hard', 'suspend', 'suspend', 'stop', 'undeploy', 'reboot', 'terminate', 'terminate-hard', 'migrate', 'live-migrate']);
       }
       if (lcmState === LcmState.UNKNOWN) return pick(['resume', 'terminate']);
       if (isFailureState({ state, lcmState })) return pick(['terminate', 'terminate-hard']);
@@ -257,6 +257,13 @@ async function operate(w: Workload, client: OneClient, vmId: number): Promise<vo
   if (action === 'deploy') {
     const hostId = pick(w.hostIds);
     await send(w, vmId, `deploy to host ${hostId} from ${positionOf(vm)}`, () => client.call('one.vm.deploy', vmId, hostId, false, -1));
+    return;
+  }
+  if (action === 'migrate' || action === 'live-migrate') {
+    const hostId = w.hostIds.find((id) => id !== placedOn(vm));
+    if (hostId === undefined) return;
+    const live = action === 'live-migrate';
+    await send(w, vmId, `${action} to host ${hostId} from ${positionOf(vm)}`, () => client.call('one.vm.migrate', vmId, hostId, live, false, -1, 0));
     return;
   }
   await send(w, vmId, `${action} from ${positionOf(vm)}`, () => client.call('one.vm.action', action, vmId));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import t from 'tap';
@@ -134,4 +135,74 @@ t.test('secrets never logged', async (t) => {
   for (const [name, secret] of Object.entries(secrets)) {
     t.notOk(log.includes(secret), `${name} not in the log`);
   }
+});
+
+/** Calls one.system.version with `session` from the loopback address `localAddress`, and returns the HTTP status. */
+function versionFrom(url: string, session: string, localAddress: string): Promise<number> {
+  const target = new URL(url);
+  const body = methodCall('one.system.version', [`<string>${session}</string>`]);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, agent: false, headers: { 'Content-Type': 'text/xml' } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function authFailedLines(lines: string[]): string[] {
+  return lines.filter((line) => / auth\.failed /.test(line));
+}
+
+t.test('failed logins logged with user and client', async (t) => {
+  const test = await startTestDaemon(t);
+  const aliceId = await test.admin.call<number>('one.user.allocate', 'alice', 'alice-password-41c7', 'core', []);
+
+  await versionFrom(test.url, 'alice:wrong-password-8d2e', '127.0.0.2');
+  await versionFrom(test.url, 'mallory:mallory-password-5f90', '127.0.0.3');
+  const lines = await stopAndReadLog(test);
+  const failures = authFailedLines(lines);
+
+  t.equal(failures.length, 2, 'one line per failure');
+  t.match(failures[0], / warn auth\.failed user=alice /, 'wrong password: user');
+  t.match(failures[0], `uid=${aliceId} client=127.0.0.2 `, 'wrong password: uid and client');
+  t.match(failures[0], /reqId=[0-9a-f]{8} reason="wrong secret"/, 'wrong password: request id and reason');
+  t.match(failures[1], / warn auth\.failed user=mallory client=127\.0\.0\.3 reqId=[0-9a-f]{8} reason="unknown user"/, 'unknown user');
+
+  const log = lines.join('\n');
+  t.notMatch(log, 'wrong-password-8d2e', 'wrong password not logged');
+  t.notMatch(log, 'mallory-password-5f90', 'secret of the unknown user not logged');
+  t.notMatch(log, /driver\.call_failed kind=auth .*code=FAILURE/, 'no driver.call_failed line for the refusal');
+});
+
+t.test('failed logins rate-limited per client', async (t) => {
+  let clockSeconds = Math.floor(Date.now() / 1000);
+  const test = await startTestDaemon(t, { now: () => clockSeconds });
+
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await versionFrom(test.url, `oneadmin:guess-${attempt}`, '127.0.0.2');
+  }
+  await versionFrom(test.url, 'oneadmin:guess-other-client', '127.0.0.3');
+  clockSeconds += 11;
+  await versionFrom(test.url, 'oneadmin:guess-after-the-interval', '127.0.0.2');
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    await versionFrom(test.url, `oneadmin:second-burst-${attempt}`, '127.0.0.2');
+  }
+  clockSeconds += 11;
+  await versionFrom(test.url, 'oneadmin:guess-other-client-later', '127.0.0.3');
+  const lines = await stopAndReadLog(test);
+  const failures = authFailedLines(lines);
+
+  const fromBurst = failures.filter((line) => line.includes('client=127.0.0.2'));
+  t.equal(fromBurst.length, 2, 'two bursts from one client: two lines');
+  t.notMatch(fromBurst[0], 'suppressed=', 'first line of the burst');
+  t.match(fromBurst[1], 'suppressed=19', 'the next line counts the first burst');
+  t.equal(failures.filter((line) => line.includes('client=127.0.0.3')).length, 2, 'another client has its own lines');
+  const reports = lines.filter((line) => / auth\.failures_suppressed /.test(line));
+  t.equal(reports.length, 1, 'one report of the second burst');
+  t.match(reports[0], 'client=127.0.0.2 count=5', 'the report counts the second burst');
 });

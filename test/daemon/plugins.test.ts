@@ -67,7 +67,7 @@ t.test('shipped plugins loaded', async (t) => {
   t.equal(core?.ACTIONS, 'AUTHENTICATE');
   t.match(core?.DIR, /dist\/plugins\/auth\/core$/);
   t.equal(dummy?.STATE, 'loaded', 'vmm/dummy');
-  t.equal(dummy?.ACTIONS, 'DEPLOY,SHUTDOWN,CANCEL,REBOOT,RESET,SUSPEND,RESUME,SAVE,RESTORE,POLL,MONITOR_HOST');
+  t.equal(dummy?.ACTIONS, 'DEPLOY,SHUTDOWN,CANCEL,REBOOT,RESET,SUSPEND,RESUME,SAVE,RESTORE,MIGRATE,POLL,MONITOR_HOST');
   t.equal(dummy?.CODE, '');
   t.ok(existsSync(path.join(daemon.home, 'plugins')), 'HOME/plugins created for third-party plugins');
 });
@@ -181,7 +181,7 @@ t.test('authentication goes through auth/core', async (t) => {
   t.equal(dave.code, ErrorCode.AUTHENTICATION, 'driver rejected');
   t.match(log, new RegExp(`auth\\.driver_unavailable uid=${carolId} authDriver=kerberos plugin=kerberos code=NOT_INSTALLED`), 'carol logged');
   t.match(log, new RegExp(`auth\\.driver_unavailable uid=${daveId} authDriver=ldap plugin=ldap code=BROKEN`), 'dave logged');
-  t.match(log, new RegExp(`driver\\.call_failed kind=auth driver=core action=AUTHENTICATE objectId=${aliceId} code=FAILURE`), 'wrong password logged');
+  t.match(log, new RegExp(`auth\\.failed user=alice uid=${aliceId} client=127\\.0\\.0\\.1 reqId=[0-9a-f]{8} reason="wrong secret"`), 'wrong password logged');
   t.notMatch(log, 'wrong-pw', 'no secret logged');
   t.notMatch(log, 'carol-pw', 'no secret logged');
 });

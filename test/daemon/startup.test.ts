@@ -194,3 +194,37 @@ t.test('port in use', async (t) => {
   t.notMatch(run.stderr, /\n\s+at /, 'no stack trace');
   t.notOk(existsSync(path.join(home, 'stratusd.lock')), 'no lock file left');
 });
+
+t.test('--home that is a file', async (t) => {
+  const file = path.join(temporaryHome(t), 'not-a-folder');
+  writeFileSync(file, 'text\n');
+
+  for (const home of [file, path.join(file, 'below')]) {
+    const run = await runDaemonUntilExit(['--home', home, '--port', '0']);
+
+    t.equal(run.exit, 1, `${home}: exit code 1`);
+    t.equal(run.stderr, `stratusd: --home ${home} is not a folder; give a folder for the database, datastores and logs\n`, `${home}: message`);
+  }
+});
+
+t.test('start failure printed once', async (t) => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const { port } = blocker.address() as net.AddressInfo;
+
+  const failures = [
+    { name: 'port in use', args: ['--listen', '127.0.0.1', '--port', String(port)] },
+    // 192.0.2.1 is reserved for documentation (RFC 5737), so no host has it and no packet is sent.
+    { name: 'address not on this host', args: ['--listen', '192.0.2.1', '--port', '0'] },
+  ];
+  for (const failure of failures) {
+    const home = temporaryHome(t);
+
+    const run = await runDaemonUntilExit(['--home', home, ...failure.args]);
+
+    t.equal(run.exit, 1, `${failure.name}: exit code 1`);
+    t.equal(run.stderr.match(/cannot listen on/g)?.length, 1, `${failure.name}: one message`);
+    t.notMatch(run.stderr, /\n\s+at /, `${failure.name}: no stack trace`);
+  }
+});

@@ -32,11 +32,20 @@ export function temporaryHome(t: Teardown, prefix = 'stratus-test-'): string {
   return home;
 }
 
-/** Settings for tests: a free port on loopback, defaults otherwise. */
+/** Maximum delay a Node.js timer accepts (2^31 - 1 ms, about 24 days), so a timer this long never fires during a test. */
+const NEVER_MS = 2_147_483_647;
+
+/**
+ * Settings for tests: a free port on loopback, and no timed scheduler cycle or monitor
+ * round. A test then gets only the cycles and rounds it runs itself, and the cycles
+ * that `wake()` requests for new PENDING VMs. Defaults otherwise.
+ */
 export function testSettings(overrides: (settings: Settings) => void = () => {}): Settings {
   const settings = structuredClone(DEFAULT_SETTINGS);
   settings.port = 0;
   settings.db.synchronous = 'NORMAL';
+  settings.scheduler.intervalMs = NEVER_MS;
+  settings.monitor = { ...settings.monitor, hostIntervalMs: NEVER_MS, vmIntervalMs: NEVER_MS, firstDelayMs: NEVER_MS };
   overrides(settings);
   return settings;
 }

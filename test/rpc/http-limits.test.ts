@@ -162,6 +162,42 @@ t.test('connections past the limit closed', async (t) => {
   t.match(log, /rpc\.rejected .*RPC\/MAX_CONNECTIONS/, 'closed connection logged');
 });
 
+/**
+ * Opens a connection that writes `request` and never closes its side, even after the
+ * server closes its own, as a client that does not check for end of input does.
+ * Returns a function that reports what the server sent so far.
+ */
+async function openHalfOpenClient(t: { teardown(fn: () => unknown): void }, url: string, request: string): Promise<() => string> {
+  const target = new URL(url);
+  const socket = net.connect({ port: Number(target.port), host: target.hostname, allowHalfOpen: true });
+  t.teardown(() => socket.destroy());
+  let received = '';
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.toString();
+  });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(request);
+  return () => received;
+}
+
+t.test('rejected connections free their slot', async (t) => {
+  const { url, adminSession } = await startTestDaemon(t, { settings: limitedSettings() });
+  const slowHead = 'POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n<?xml';
+
+  // As many slow senders as the connection limit allows.
+  const slowSenders = await Promise.all(Array.from({ length: 4 }, () => openHalfOpenClient(t, url, slowHead)));
+  const timedOut = await waitUntil(() => slowSenders.every((received) => /^HTTP\/1\.1 408 /.test(received())));
+  t.ok(timedOut, 'every slow sender got its 408');
+  t.equal(await retryUntilServed(url, versionCall(adminSession)), 200, 'a new connection is served after the 408s');
+
+  // Rejections sent through the request handler free their slot too.
+  const wrongMethods = await Promise.all(Array.from({ length: 4 }, () => openHalfOpenClient(t, url, 'GET /RPC2 HTTP/1.1\r\nHost: localhost\r\n\r\n')));
+  const rejected = await waitUntil(() => wrongMethods.every((received) => /^HTTP\/1\.1 405 /.test(received())));
+  t.ok(rejected, 'every GET got its 405');
+  t.equal(await retryUntilServed(url, versionCall(adminSession)), 200, 'a new connection is served after the 405s');
+});
+
 /** Polls `condition` every 20 ms for up to 20 s and returns whether it became true. */
 async function waitUntil(condition: () => boolean): Promise<boolean> {
   for (let poll = 0; poll < 1000; poll += 1) {

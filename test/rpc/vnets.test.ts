@@ -58,6 +58,8 @@ t.test('one.vn.allocate', async (t) => {
     const id = await createNetwork(admin, 'private');
 
     const vnet = await admin.call<string>('one.vn.info', id);
+    t.equal(textAt(vnet, 'USED_LEASES'), '0');
+    t.equal(textAt(vnet, 'AR_POOL/AR/USED_LEASES'), '0');
     t.equal(textAt(vnet, 'AR_POOL/AR/MAC'), '02:00:0a:00:00:01');
     t.equal(textAt(vnet, 'AR_POOL/AR/MAC_END'), '02:00:0a:00:00:10');
     t.equal(textAt(vnet, 'AR_POOL/AR/IP_END'), '10.0.0.16');
@@ -131,13 +133,23 @@ t.test('one.vn.delete', async (t) => {
   });
 
   t.test('refuses a network with leases', async (t) => {
+    const { admin } = await site(t);
+    const id = await createNetwork(admin, 'private');
+    await admin.call('one.vn.hold', id, 'LEASES = [ IP = "10.0.0.3" ]');
+
+    t.equal((await apiError(admin.call('one.vn.delete', id))).code, ErrorCode.ACTION);
+  });
+
+  t.test('ignores a stale lease counter', async (t) => {
     const { daemon, admin } = await site(t);
     const id = await createNetwork(admin, 'private');
     await changeStored(daemon, 'vnets', id, (vnet) => {
       vnet.usedLeases = 1;
     });
 
-    t.equal((await apiError(admin.call('one.vn.delete', id))).code, ErrorCode.ACTION);
+    await admin.call('one.vn.delete', id);
+
+    t.equal((await apiError(admin.call('one.vn.info', id))).code, ErrorCode.NO_EXISTS);
   });
 
   t.test('rejects a missing network', async (t) => {

@@ -1,4 +1,5 @@
 import { INITIAL_SCHEMA } from './001-initial-schema.js';
+import { VM_RESCHED_COLUMN } from './002-vm-resched-column.js';
 
 export interface Migration {
   /** Applied in increasing order; never renumber a released migration. */
@@ -9,4 +10,5 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
+  { version: 2, name: 'vm resched column', sql: VM_RESCHED_COLUMN },
 ];

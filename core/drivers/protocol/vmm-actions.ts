@@ -3,7 +3,7 @@ import type { FieldSpec } from './fields.js';
 
 const vmId = { type: 'integer', description: 'The VM id; LOG lines about this request use it as their object id.', example: 42 } satisfies FieldSpec;
 const host = { type: 'string', description: 'The host name, as registered with one.host.allocate.', example: 'node1' } satisfies FieldSpec;
-const deployId = { type: 'string', description: 'The id the driver returned from DEPLOY or RESTORE.', example: 'stratus-42' } satisfies FieldSpec;
+const deployId = { type: 'string', description: 'The id the driver returned from DEPLOY, RESTORE or MIGRATE.', example: 'stratus-42' } satisfies FieldSpec;
 const vmDir = { type: 'string', description: "The VM's folder on the host; disks are disk.0, disk.1, ...", example: '/var/lib/stratus/datastores/0/42' } satisfies FieldSpec;
 const deploymentFile = {
   type: 'string',
@@ -44,6 +44,17 @@ export const VMM_ACTIONS = {
     request: { vmId, host, vmDir, deploymentFile, checkpointFile },
     reply: { deployId },
     timeoutSeconds: 300,
+  }),
+  MIGRATE: action({
+    summary: 'Moves a running VM to another host while it runs (live migration). Plugins that cannot do this leave it out of their actions; the core then offers only cold migration.',
+    request: {
+      ...onVm,
+      targetHost: { type: 'string', description: 'The host the VM moves to; its disks are already at the same path there.', example: 'node2' },
+      vmDir,
+      deploymentFile,
+    },
+    reply: { deployId },
+    timeoutSeconds: 3600,
   }),
   POLL: action({
     summary: "Reports a VM's state and usage.",

@@ -36,6 +36,12 @@ export interface DriverManagerDependencies {
 export interface DriverCallRequestOptions {
   /** The object the request is about (VM, image, user id), or -1. */
   objectId: number;
+  /**
+   * The caller logs a FAILURE reply of the driver itself, as authentication does for
+   * a refused password, so the manager does not warn about it. Every other failure
+   * (crash, timeout, invalid reply, plugin missing) is still logged here.
+   */
+  callerLogsFailureReply?: boolean;
 }
 
 /**
@@ -73,12 +79,18 @@ export class DriverManager {
       } catch (error) {
         const failure = this.asDriverError(error, context);
         if (attempt >= attempts || !isRetryable(failure)) {
-          this.report(failure);
+          this.report(failure, options);
           throw failure;
         }
         await this.waitBeforeRetry(failure, attempt, attempts);
       }
     }
+  }
+
+  /** Tells whether the installed plugin of that name claims the action; false when it is absent or broken. */
+  async implements(kind: DriverKind, driverName: string, action: string): Promise<boolean> {
+    const lookup = await this.deps.drivers.resolve(kind, driverName);
+    return lookup.status === 'loaded' && lookup.driver.actions.includes(action);
   }
 
   /** Checks the request against the protocol before it is sent to any driver. */
@@ -142,9 +154,12 @@ export class DriverManager {
     return new DriverError('FAILURE', context, `internal error: ${messageOf(error)}`, { cause: error });
   }
 
-  private report(failure: DriverError): void {
+  private report(failure: DriverError, options?: DriverCallRequestOptions): void {
     const { kind, driver, action, objectId } = failure.context;
-    this.deps.log.warn('driver.call_failed', { kind, driver, action, objectId, code: failure.code, reason: failure.detail });
+    const loggedByCaller = failure.code === 'FAILURE' && options?.callerLogsFailureReply === true;
+    if (!loggedByCaller) {
+      this.deps.log.warn('driver.call_failed', { kind, driver, action, objectId, code: failure.code, reason: failure.detail });
+    }
     if (objectId >= 0) this.deps.sink.driverLog(kind, driver, objectId, 'E', failure.message);
   }
 }

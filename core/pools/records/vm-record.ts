@@ -54,6 +54,11 @@ export interface VmRecord extends ObjectHeader {
    * the checkpoint) or undeployed (resume boots again); absent for a new VM.
    */
   parked?: 'stopped' | 'undeployed' | null;
+  /**
+   * The flow whose step failed last, with that step's index, so that `one.vm.recover`
+   * can run it again or skip the step. A flow that succeeds clears it.
+   */
+  failedOperation?: FailedOperation | null;
 }
 
 /** A life-cycle flow in progress on a VM. */
@@ -63,6 +68,14 @@ export interface VmOperation {
   /** Index of the step that was running. */
   step: number;
   startedAt: number;
+  /** Where the VM was when the action was accepted, which decides the flow's steps (see planAction). */
+  from?: { state: VmState; lcmState: LcmState };
+}
+
+/** A flow whose step failed, as `one.vm.recover` needs it to run the flow again. */
+export interface FailedOperation extends VmOperation {
+  /** Whether the steps before the failed one were undone: the flow runner undoes them, `recover --failure` does not. */
+  earlierStepsUndone?: boolean;
 }
 
 export const VM_POOL: PoolDefinition<VmRecord> = {
@@ -72,7 +85,7 @@ export const VM_POOL: PoolDefinition<VmRecord> = {
   resourceType: 'VM',
   codec: objectCodec<VmRecord>({
     templateFields: ['template', 'userTemplate'],
-    columns: (record) => ({ state: record.state, lcm_state: record.lcmState }),
+    columns: (record) => ({ state: record.state, lcm_state: record.lcmState, resched: record.resched }),
   }),
 };
 

@@ -44,6 +44,10 @@ export default function createDriver(context: ModuleDriverContext): DummyDriver 
       await vmAction('DEPLOY', ({ vmId, host }) => vms.deploy(vmId, host))(request);
       return { deployId: deployIdOf(request.vmId) };
     },
+    async MIGRATE(request) {
+      await vmAction('MIGRATE', ({ vmId }) => vms.deploy(vmId, request.targetHost))(request);
+      return { deployId: deployIdOf(request.vmId) };
+    },
     async RESTORE(request) {
       await vmAction('RESTORE', ({ vmId, host }) => vms.deploy(vmId, host))(request);
       return { deployId: deployIdOf(request.vmId) };

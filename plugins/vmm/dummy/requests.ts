@@ -17,6 +17,11 @@ export interface DeployedVmRequest extends VmRequest {
   deployId: string;
 }
 
+/** A live migration of a running VM to `targetHost`. */
+export interface MigrateRequest extends DeployedVmRequest {
+  targetHost: string;
+}
+
 export interface MonitorHostRequest {
   host: string;
 }
@@ -41,6 +46,7 @@ export interface DummyDriver {
   init(): void;
   DEPLOY(request: VmRequest): Promise<{ deployId: string }>;
   RESTORE(request: VmRequest): Promise<{ deployId: string }>;
+  MIGRATE(request: MigrateRequest): Promise<{ deployId: string }>;
   SHUTDOWN: VmAction;
   CANCEL: VmAction;
   SAVE: VmAction;

@@ -14,8 +14,8 @@ function recorder(trace: Trace): FlowRecorder {
     async flowSucceeded(flow, state, lcmState) {
       trace.events.push(`done ${flow} ${state}/${lcmState}`);
     },
-    async flowFailed(flow, state, lcmState, message) {
-      trace.events.push(`failed ${flow} ${state}/${lcmState}: ${message}`);
+    async flowFailed(flow, failure, message) {
+      trace.events.push(`failed ${flow} ${failure.state}/${failure.lcmState}: ${message}`);
     },
     log(severity, text) {
       trace.events.push(`log ${severity} ${text}`);

@@ -49,6 +49,17 @@ async function hostUsage(w: World): Promise<{ cpu: number; mem: number; vms: str
   };
 }
 
+/** The times and TM_MAD of the VM's last history record. */
+async function historyTimes(w: World, vmId: number): Promise<{ times: Record<string, number>; tmMad: string }> {
+  const xml = await w.daemon.admin.call<string>('one.vm.info', vmId);
+  const record = /<HISTORY>(?![\s\S]*<HISTORY>)([\s\S]*?)<\/HISTORY>/.exec(xml)?.[1] ?? '';
+  const times: Record<string, number> = {};
+  for (const name of ['PSTIME', 'PETIME', 'RSTIME', 'RETIME', 'ESTIME', 'EETIME', 'ETIME']) {
+    times[name] = Number(new RegExp(`<${name}>(\\d+)</${name}>`).exec(record)?.[1]);
+  }
+  return { times, tmMad: /<TM_MAD>(?:<!\[CDATA\[)?([^<\]]*)/.exec(record)?.[1] ?? '' };
+}
+
 async function newVm(w: World): Promise<number> {
   return w.daemon.admin.call<number>('one.vm.allocate', 'CPU = "0.5"\nMEMORY = "128"', false);
 }
@@ -91,6 +102,28 @@ t.test('actions follow OpenNebula transitions', async (t) => {
   }
 
   t.same(await hostUsage(w), { cpu: 0, mem: 0, vms: '' }, 'terminate gives the capacity back');
+});
+
+t.test('history records the times of each phase', async (t) => {
+  const w = await world(t);
+  const vmId = await newVm(w);
+  await w.lifecycle.deploy(ADMIN, vmId, w.hostId);
+  await w.lifecycle.idle();
+
+  const { times: running, tmMad } = await historyTimes(w, vmId);
+  t.ok(running.PSTIME > 0, 'PSTIME: the prolog started');
+  t.ok(running.PETIME >= running.PSTIME, 'PETIME: the prolog ended');
+  t.ok(running.RSTIME >= running.PETIME, 'RSTIME: the running time began');
+  t.same([running.RETIME, running.ESTIME, running.EETIME, running.ETIME], [0, 0, 0, 0], 'nothing has ended yet');
+  t.equal(tmMad, 'shared', 'TM_MAD is that of the system datastore');
+
+  await act(w, 'terminate', vmId);
+
+  const { times: done } = await historyTimes(w, vmId);
+  t.ok(done.RETIME >= done.RSTIME, 'RETIME: the running time ended');
+  t.ok(done.ESTIME >= done.RETIME, 'ESTIME: the epilog started');
+  t.ok(done.EETIME >= done.ESTIME, 'EETIME: the epilog ended');
+  t.ok(done.ETIME >= done.EETIME, 'ETIME: the placement ended');
 });
 
 t.test('hold and release need no driver', async (t) => {

@@ -82,5 +82,5 @@ t.test('verify passes on the built plugin', async (t) => {
   const report = await verifyPlugin(DUMMY_DIR, { runtime: { initTimeoutMs: 5000 }, probeTimeoutMs: 5000 });
 
   t.equal(report.ok, true, formatVerifyReport(report));
-  t.equal(report.checks.filter((check) => check.name.startsWith('action ')).length, 11, 'every VMM action probed');
+  t.equal(report.checks.filter((check) => check.name.startsWith('action ')).length, 12, 'every VMM action probed');
 });

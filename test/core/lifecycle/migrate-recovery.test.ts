@@ -1,0 +1,171 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import type { LifecycleManager } from '../../../core/lifecycle/lifecycle-manager.js';
+import { Tokens } from '../../../core/tokens.js';
+import { LcmState, VmState } from '../../../core/vm/states.js';
+import { runInProcess } from '../../cli/harness.js';
+import { startTestDaemon, temporaryHome, type TestDaemon } from '../../helpers/daemon.js';
+import { apiError, changeStored } from '../../helpers/objects.js';
+
+/** The scheduler places no VM of this template, so that only the test's own calls move it. */
+const VM_TEMPLATE = 'NAME = "web"\nCPU = "0.5"\nMEMORY = "128"\nSCHED_REQUIREMENTS = "ID = -1"';
+
+interface World {
+  daemon: TestDaemon;
+  lifecycle: LifecycleManager;
+  home: string;
+  control: string;
+  /** `localhost` and `127.0.0.1`, both dummy hosts that the shared transfer driver takes as this machine. */
+  hosts: [number, number];
+}
+
+async function giveRoom(daemon: TestDaemon, hostId: number): Promise<void> {
+  await changeStored(daemon, 'hosts', hostId, (host) => {
+    host.share.maxCpu = 800;
+    host.share.maxMem = 16 * 1024 * 1024;
+  });
+}
+
+/** Sets the control folder and datastore roots for the dummy driver, restored when the test ends. */
+function driverEnvironment(t: Test): { home: string; control: string } {
+  const control = temporaryHome(t, 'stratus-dummy-control-');
+  const home = temporaryHome(t);
+  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
+  process.env.STRATUS_DUMMY_CONTROL = control;
+  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
+  t.teardown(() => {
+    process.env.STRATUS_DUMMY_CONTROL = saved.control;
+    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
+  });
+  mkdirSync(control, { recursive: true });
+  return { home, control };
+}
+
+async function world(t: Test): Promise<World> {
+  const { home, control } = driverEnvironment(t);
+  const daemon = await startTestDaemon(t, { home });
+  const lifecycle: LifecycleManager = daemon.daemon.container.resolve(Tokens.Lifecycle);
+  const first = await daemon.admin.call<number>('one.host.allocate', 'localhost', 'dummy', 'dummy', -1);
+  const second = await daemon.admin.call<number>('one.host.allocate', '127.0.0.1', 'dummy', 'dummy', -1);
+  await giveRoom(daemon, first);
+  await giveRoom(daemon, second);
+  return { daemon, lifecycle, home, control, hosts: [first, second] };
+}
+
+async function runningVm(w: World): Promise<number> {
+  const vmId = await w.daemon.admin.call<number>('one.vm.allocate', VM_TEMPLATE, false);
+  await w.daemon.admin.call('one.vm.deploy', vmId, w.hosts[0]);
+  await w.lifecycle.idle();
+  return vmId;
+}
+
+function script(w: World, action: string, text: string): void {
+  writeFileSync(path.join(w.control, action), `${text}\n`);
+}
+
+async function position(daemon: TestDaemon, vmId: number): Promise<{ state: number; lcm: number; hostId: number }> {
+  const xml = await daemon.admin.call<string>('one.vm.info', vmId);
+  const number = (name: string) => Number(new RegExp(`<${name}>(\\d+)</${name}>`).exec(xml)?.[1]);
+  const hostIds = [...xml.matchAll(/<HID>(\d+)<\/HID>/g)].map(([, id]) => Number(id));
+  return { state: number('STATE'), lcm: number('LCM_STATE'), hostId: hostIds.at(-1) ?? -1 };
+}
+
+/** Returns the VM log lines after the last line that contains `marker`. */
+async function logAfter(daemon: TestDaemon, vmId: number, marker: string): Promise<string> {
+  const log = await daemon.admin.call<string>('stratus.vm.log', vmId);
+  const lines = log.split('\n');
+  const start = lines.findLastIndex((line) => line.includes(marker));
+  return lines.slice(start + 1).join('\n');
+}
+
+t.test('recover --delete during a save cancels the guest on the host it leaves', async (t) => {
+  const w = await world(t);
+  const vmId = await runningVm(w);
+  script(w, 'SAVE', 'hang');
+
+  await w.daemon.admin.call('one.vm.migrate', vmId, w.hosts[1], false);
+  t.same((await position(w.daemon, vmId)).lcm, LcmState.SAVE_MIGRATE);
+  await w.daemon.admin.call('one.vm.recover', vmId, 3);
+  await w.lifecycle.idle();
+
+  const cleanup = await logAfter(w.daemon, vmId, 'recover: delete');
+  t.match(cleanup, /CANCEL succeeded on localhost/, 'the guest still runs on localhost, the host it was leaving');
+  t.notMatch(cleanup, /CANCEL succeeded on 127\.0\.0\.1/, 'the guest never reached 127.0.0.1');
+});
+
+t.test('both hosts count a VM while its guest is leaving', async (t) => {
+  const w = await world(t);
+  const vmId = await runningVm(w);
+  script(w, 'SAVE', 'hang');
+
+  await w.daemon.admin.call('one.vm.migrate', vmId, w.hosts[1], false);
+
+  for (const hostId of w.hosts) {
+    const host = await w.daemon.admin.call<string>('one.host.info', hostId);
+    t.match(host, new RegExp(`<CPU_USAGE>50</CPU_USAGE>`), `host ${hostId} counts the VM's CPU`);
+    t.match(host, new RegExp(`<VMS><ID>${vmId}</ID></VMS>`), `host ${hostId} lists the VM`);
+  }
+  const deletion = await apiError(w.daemon.admin.call('one.host.delete', w.hosts[0]));
+  t.match(deletion.message, `Host ${w.hosts[0]} still runs VMs (${vmId})`, 'the host the guest is leaving cannot be deleted');
+});
+
+t.test('poweroff migration interrupted at boot boots again on retry', async (t) => {
+  const { home, control } = driverEnvironment(t);
+  const first = await startTestDaemon(t, { home });
+  const firstLifecycle: LifecycleManager = first.daemon.container.resolve(Tokens.Lifecycle);
+  const source = await first.admin.call<number>('one.host.allocate', 'localhost', 'dummy', 'dummy', -1);
+  const target = await first.admin.call<number>('one.host.allocate', '127.0.0.1', 'dummy', 'dummy', -1);
+  const vmId = await first.admin.call<number>('one.vm.allocate', VM_TEMPLATE, false);
+  await first.admin.call('one.vm.deploy', vmId, source);
+  await firstLifecycle.idle();
+  await first.admin.call('one.vm.migrate', vmId, target, false, false, -1, 1);
+  await firstLifecycle.idle();
+
+  // Writes the record that a SIGKILL during the DEPLOY on the target host leaves behind.
+  await changeStored(first, 'vms', vmId, (vm) => {
+    vm.prevState = vm.state;
+    vm.prevLcmState = LcmState.PROLOG_MIGRATE;
+    vm.lcmState = LcmState.BOOT_MIGRATE;
+    vm.operation = { name: 'migrate-poweroff', step: 2, startedAt: 0, from: { state: VmState.ACTIVE, lcmState: LcmState.RUNNING } };
+  });
+  await first.daemon.stop();
+
+  const second = await startTestDaemon(t, { home });
+  const secondLifecycle: LifecycleManager = second.daemon.container.resolve(Tokens.Lifecycle);
+  t.same((await position(second, vmId)).lcm, LcmState.BOOT_MIGRATE_FAILURE, 'the restart leaves BOOT_MIGRATE_FAILURE');
+
+  writeFileSync(path.join(control, 'RESTORE'), 'fail no checkpoint: the guest was powered off, not saved\n');
+  await second.admin.call('one.vm.recover', vmId, 2);
+  await secondLifecycle.idle();
+
+  const retry = await logAfter(second, vmId, 'recover: ');
+  t.match(retry, /DEPLOY succeeded on 127\.0\.0\.1/, 'the retry boots the guest with DEPLOY');
+  t.same((await position(second, vmId)).lcm, LcmState.RUNNING);
+  rmSync(path.join(control, 'RESTORE'));
+});
+
+t.test('vm migrate --wait fails when the save fails', async (t) => {
+  const w = await world(t);
+  const vmId = await runningVm(w);
+  script(w, 'SAVE', 'fail no space left for the checkpoint');
+
+  const folder = temporaryHome(t, 'stratus-cli-test-');
+  const authFile = path.join(folder, 'one_auth');
+  writeFileSync(authFile, `${w.daemon.adminSession}\n`);
+  const run = await runInProcess({ ONE_AUTH: authFile, ONE_XMLRPC: w.daemon.url }, folder, ['vm', 'migrate', String(vmId), '127.0.0.1', '--wait', '--timeout', '20']);
+
+  const vm = await position(w.daemon, vmId);
+  t.equal(vm.hostId, w.hosts[0], 'the VM stays on localhost');
+  t.equal(run.code, 1, `exit status 1 for a failed migration (stdout: ${run.stdout}, stderr: ${run.stderr})`);
+  t.match(run.stderr, /no space left for the checkpoint/);
+});
+
+t.test('migrate of an unknown host names the host id', async (t) => {
+  const w = await world(t);
+  const vmId = await runningVm(w);
+
+  const error = await apiError(w.daemon.admin.call('one.vm.migrate', vmId, 99, false));
+
+  t.match(error.message, /host \[99\]/);
+});
