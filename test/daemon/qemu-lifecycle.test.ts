@@ -20,6 +20,8 @@ const execFileAsync = promisify(execFile);
 const INSTALL_COMMAND = 'apt-get install -y --no-install-recommends qemu-system-x86 qemu-utils genisoimage';
 /** Generous for a slow shared machine. plugins/vmm/qemu/README.md reports READY 3.6-7.4 s after DEPLOY on 2 cores under TCG. */
 const BOOT_TIMEOUT_MS = 120_000;
+/** A second host name that the test makes the drivers take as this machine. */
+const SECOND_HOST = 'second-node.stratus-test';
 /** SHUTDOWN gives the guest 60 s for ACPI, then stops QEMU hard, which takes up to 25 s more. */
 const STOP_TIMEOUT_MS = 120_000;
 const IMAGE_TIMEOUT_MS = 120_000;
@@ -201,7 +203,13 @@ t.test('VM life cycle under QEMU', async (t) => {
 
   const home = realpathSync(temporaryHome(t));
   // The plugins read these when they load, which is when the daemon starts.
-  setEnvironment(t, { STRATUS_IMAGE_PATH_ALLOW: guest.dir, STRATUS_DATASTORE_ROOTS: path.join(home, 'datastores') });
+  // SECOND_HOST is another name of this machine, so that the VM can migrate to it.
+  setEnvironment(t, {
+    STRATUS_IMAGE_PATH_ALLOW: guest.dir,
+    STRATUS_DATASTORE_ROOTS: path.join(home, 'datastores'),
+    STRATUS_LOCAL_HOSTS: SECOND_HOST,
+    STRATUS_QEMU_LOCAL_HOSTS: SECOND_HOST,
+  });
   const daemon = await startTestDaemon(t, { home });
   const client = daemon.admin;
 
@@ -262,6 +270,24 @@ t.test('VM life cycle under QEMU', async (t) => {
   await sleep(5000);
   t.equal(markerCount(serialLog, markers.booted), 2, 'resume from SUSPENDED: the guest went on without booting');
   t.equal(markerCount(serialLog, markers.ready), 2, 'resume from SUSPENDED: no new READY line');
+
+  const secondHostId = await client.call<number>('one.host.allocate', SECOND_HOST, 'qemu', 'qemu', -1);
+  await client.call('one.vm.migrate', vmId, secondHostId, false);
+  await waitForPosition(client, vmId, 'ACTIVE/RUNNING', BOOT_TIMEOUT_MS);
+  t.equal(await poll(), 'RUNNING', 'migrate: POLL reports RUNNING');
+  await sleep(5000);
+  t.equal(markerCount(serialLog, markers.booted), 2, 'migrate: the guest was saved and restored, not booted');
+  t.same(await hostShare(client, hostId), { cpu: 0, memory: 0, vms: [] }, 'migrate: the first host gave its share back');
+  t.same(await hostShare(client, secondHostId), { cpu: 50, memory: 256 * 1024, vms: [vmId] }, 'migrate: the second host counts the VM');
+
+  const pidBefore = qemuPids(vmId, home);
+  await client.call('one.vm.migrate', vmId, hostId, true);
+  await waitForPosition(client, vmId, 'ACTIVE/RUNNING', BOOT_TIMEOUT_MS);
+  t.equal(await poll(), 'RUNNING', 'live migrate: POLL reports RUNNING');
+  t.notSame(qemuPids(vmId, home), pidBefore, 'live migrate: another QEMU runs the guest');
+  t.equal(markerCount(serialLog, markers.booted), 2, 'live migrate: the guest went on without booting');
+  t.same(await hostShare(client, secondHostId), { cpu: 0, memory: 0, vms: [] }, 'live migrate: the second host gave its share back');
+  t.same(await hostShare(client, hostId), { cpu: 50, memory: 256 * 1024, vms: [vmId] }, 'live migrate: the first host counts the VM again');
 
   await client.call('one.vm.action', 'terminate', vmId);
   await waitForPosition(client, vmId, 'DONE', STOP_TIMEOUT_MS);

@@ -31,14 +31,14 @@ async function checkCheckpointPath(file: string, vmId: number, verb: string): Pr
   if (folder?.isDirectory() !== true) throw new Error(`cannot ${verb} VM ${vmId}: the folder of the checkpoint file ${file} does not exist`);
 }
 
-interface MigrationInfo {
+export interface MigrationInfo {
   status?: string;
   'error-desc'?: string;
   ram?: { transferred?: number };
 }
 
 /** Polls `query-migrate` until the migration ends; returns its last info, or undefined after the timeout. */
-async function waitForMigration(client: QmpClient): Promise<MigrationInfo | undefined> {
+export async function waitForMigration(client: QmpClient): Promise<MigrationInfo | undefined> {
   const deadline = Date.now() + TRANSFER_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const info = await client.execute<MigrationInfo>('query-migrate');

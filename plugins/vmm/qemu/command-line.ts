@@ -16,11 +16,20 @@ export interface VmFiles {
   errorLog: string;
 }
 
+/**
+ * One of the two sets of QMP socket, pid file and error log that a VM's QEMU can use. A
+ * live migration runs a second QEMU of the VM beside the first, so it takes the other set.
+ */
+export type FileSet = 'primary' | 'alternate';
+
 export interface LaunchOptions {
   vmDir: string;
   accelerator: Accelerator;
   /** A file written by SAVE: QEMU starts paused and loads it (`-incoming`). */
   checkpointFile?: string;
+  /** A migration URI to listen on for the state of a running VM (`-incoming`), for a live migration. */
+  incomingUri?: string;
+  fileSet?: FileSet;
 }
 
 /** Longest UNIX socket path Linux accepts: sun_path is 108 bytes, the last one a NUL. */
@@ -44,14 +53,20 @@ export function vmIdOf(deployId: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-export function vmFilesOf(vmDir: string, vmId: number): VmFiles {
+export function vmFilesOf(vmDir: string, vmId: number, fileSet: FileSet = 'primary'): VmFiles {
+  const suffix = fileSet === 'primary' ? '' : '.alt';
   return {
     deployId: deployIdOf(vmId),
-    qmpSocket: path.join(vmDir, 'qmp.sock'),
+    qmpSocket: path.join(vmDir, `qmp${suffix}.sock`),
     serialLog: path.join(vmDir, 'serial.log'),
-    pidFile: path.join(vmDir, 'qemu.pid'),
-    errorLog: path.join(vmDir, 'qemu.log'),
+    pidFile: path.join(vmDir, `qemu${suffix}.pid`),
+    errorLog: path.join(vmDir, `qemu${suffix}.log`),
   };
+}
+
+/** Returns the file set of a running QEMU, known by the name of its QMP socket. */
+export function fileSetOf(qmpSocket: string | undefined): FileSet {
+  return qmpSocket !== undefined && path.basename(qmpSocket) === 'qmp.alt.sock' ? 'alternate' : 'primary';
 }
 
 /** Throws when a UNIX socket path is too long for Linux, before QEMU fails on it with a vaguer message. */
@@ -124,7 +139,7 @@ function bootArguments(deployment: Deployment): string[] {
  * target order, so that the first one is vda in the guest.
  */
 export function buildQemuArguments(deployment: Deployment, options: LaunchOptions): string[] {
-  const files = vmFilesOf(options.vmDir, deployment.vmId);
+  const files = vmFilesOf(options.vmDir, deployment.vmId, options.fileSet);
   const disks = [...deployment.disks].sort((a, b) => a.target.localeCompare(b.target));
 
   const args = [
@@ -148,6 +163,7 @@ export function buildQemuArguments(deployment: Deployment, options: LaunchOption
   ];
 
   if (options.checkpointFile !== undefined) args.push('-incoming', restoreUri(options.checkpointFile));
+  else if (options.incomingUri !== undefined) args.push('-incoming', options.incomingUri);
   // Once daemonized, QEMU 7.2 writes its error messages into the -D file instead of /dev/null.
   args.push('-D', files.errorLog, '-daemonize', '-pidfile', files.pidFile);
   return args;

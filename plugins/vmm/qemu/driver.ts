@@ -11,6 +11,7 @@ import { checkLocalHost } from './host-check.js';
 import { monitorHost } from './host-monitor.js';
 import { probeKvm, readProbeGuest } from './kvm-probe.js';
 import { launchVm, type LaunchRequest } from './launch.js';
+import { migrateVmLive, type LiveMigrationRequest } from './live-migration.js';
 import { cancelVm, rebootVm, resetVm, shutdownVm } from './power-actions.js';
 import { CpuSampler } from './process-usage.js';
 import { QmpConnections } from './qmp-connections.js';
@@ -95,6 +96,11 @@ const createDriver: ModuleDriverFactory<'vmm'> = (context) => {
     RESTORE: withRequest(async (request: LaunchRequest & { checkpointFile: string }) => {
       context.log('I', request.vmId, `restoring VM ${request.vmId} from ${request.checkpointFile}`);
       return { deployId: await restoreVm(runtime, request) };
+    }),
+
+    MIGRATE: withRequest(async (request: LiveMigrationRequest) => {
+      context.log('I', request.vmId, `migrating VM ${request.vmId} live from ${request.host} to ${request.targetHost}`);
+      return migrateVmLive(runtime, request);
     }),
 
     POLL: withRequest((request: VmRequest) => pollVm(runtime, request)),

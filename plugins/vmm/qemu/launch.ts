@@ -67,7 +67,7 @@ async function rejectRunningVm(deployId: string, vmId: number): Promise<void> {
   }
 }
 
-async function pickAccelerator(runtime: VmRuntime, deployment: Deployment): Promise<Accelerator> {
+export async function pickAccelerator(runtime: VmRuntime, deployment: Deployment): Promise<Accelerator> {
   const choice = await runtime.chooseAccelerator();
   const { accelerator, warning } = applyHint(choice, deployment.accelerator);
   if (warning !== undefined) runtime.log('W', deployment.vmId, warning);

@@ -83,6 +83,12 @@ export async function findQemuProcess(deployId: string): Promise<QemuProcess | u
   return processes.find((qemu) => qemu.deployId === deployId);
 }
 
+/** Finds this driver's QEMU process with the given pid, or undefined when that pid runs something else or nothing. */
+export async function findQemuByPid(pid: number): Promise<QemuProcess | undefined> {
+  const args = await readArguments(pid);
+  return args === undefined ? undefined : describeQemuProcess(pid, args);
+}
+
 /** Returns whether `pid` is still the QEMU process of `deployId`: running, not a zombie, and not a reused pid. */
 export async function isStillRunning(qemu: QemuProcess): Promise<boolean> {
   const args = await readArguments(qemu.pid);

@@ -11,7 +11,7 @@ t.test('plugin verifier accepts the driver', async (t) => {
   const report = await verifyPlugin(QEMU_PLUGIN_DIR);
   for (const check of report.checks) t.ok(check.ok, `${check.name}: ${check.detail}`);
   t.ok(report.ok, 'every check passes');
-  t.equal(report.checks.filter((check) => check.name.startsWith('action ')).length, 11, 'all eleven actions are probed');
+  t.equal(report.checks.filter((check) => check.name.startsWith('action ')).length, 12, 'all twelve actions are probed');
 });
 
 t.test('missing QEMU binary gives the install command', async (t) => {

@@ -1,6 +1,6 @@
 // The whole life of one VM through the qemu driver, loaded from the compiled plugin
 // folder by the daemon's plugin registry: DEPLOY, POLL, SUSPEND, RESUME, SAVE,
-// RESTORE and SHUTDOWN of the real test guest under QEMU.
+// RESTORE, MIGRATE (live, twice) and SHUTDOWN of the real test guest under QEMU.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
@@ -52,6 +52,18 @@ t.test('VM life cycle from DEPLOY to SHUTDOWN', async (t) => {
   t.equal(restored.deployId, vm.deployId, 'RESTORE returns the same deployId');
   t.equal((await driver.call('POLL', vm.ids)).state, 'RUNNING', 'POLL reports RUNNING after RESTORE');
 
+  const migrateRequest = { ...vm.ids, targetHost: vm.host, vmDir: vm.vmDir, deploymentFile: vm.deploymentFile };
+  for (const socket of ['qmp.alt.sock', 'qmp.sock']) {
+    const before = findQemuPid(vm.deployId);
+    const migrateStarted = Date.now();
+    const migrated = await driver.call('MIGRATE', migrateRequest);
+    t.comment(`MIGRATE took ${((Date.now() - migrateStarted) / 1000).toFixed(1)} s`);
+    t.equal(migrated.deployId, vm.deployId, 'MIGRATE returns the same deployId');
+    t.not(findQemuPid(vm.deployId), before, 'MIGRATE: a new QEMU runs the guest and the old one has exited');
+    t.ok(qemuArguments(vm.deployId).some((arg) => arg.includes(socket)), `MIGRATE: the new QEMU uses ${socket}`);
+    t.equal((await driver.call('POLL', vm.ids)).state, 'RUNNING', 'POLL reports RUNNING after MIGRATE');
+  }
+
   const shutdownStarted = Date.now();
   await driver.call('SHUTDOWN', { ...vm.ids, timeoutSeconds: 60 });
   t.comment(`SHUTDOWN took ${((Date.now() - shutdownStarted) / 1000).toFixed(1)} s`);
@@ -61,7 +73,7 @@ t.test('VM life cycle from DEPLOY to SHUTDOWN', async (t) => {
   t.equal(markerLines(vm.serialLog, markers.acpiPowerOff).length, 1, 'the guest saw the ACPI power button');
   const shutdownLines = markerLines(vm.serialLog, markers.shutdown);
   t.equal(shutdownLines.length, 1, 'the guest ran its shutdown steps');
-  t.equal(markerLines(vm.serialLog, markers.booted).length, 1, 'the guest booted once: RESTORE resumed it instead of booting it again');
+  t.equal(markerLines(vm.serialLog, markers.booted).length, 1, 'the guest booted once: RESTORE and MIGRATE resumed it instead of booting it again');
   t.ok(uptimeOf(shutdownLines[0] ?? '') > uptimeOf(ready), 'the guest uptime went on from before the save');
   t.ok(driver.sink.textsOf(vm.vmId).includes('the guest powered off'), 'the VM log says the guest powered off');
   for (const text of driver.sink.textsOf(vm.vmId)) t.comment(`VM log: ${text.slice(0, 200)}`);
