@@ -97,6 +97,18 @@ export class SchedulerLoop {
     if (this.started || this.stopped) return;
     this.started = true;
     this.arm(this.deps.settings.intervalMs);
+    void this.wakeForWaitingVms();
+  }
+
+  /** Runs a cycle soon when VMs already wait at start, such as PENDING VMs from before a restart. */
+  private async wakeForWaitingVms(): Promise<void> {
+    const { store, log } = this.deps.services;
+    try {
+      const waiting = await store.vms.count(store.db, 'state = ? OR (resched = 1 AND state = ?)', [VmState.PENDING, VmState.ACTIVE]);
+      if (waiting > 0) this.wake();
+    } catch (error) {
+      log.internalError({ step: 'scheduler.start' }, error);
+    }
   }
 
   /** Cancels the next cycles and waits for the cycle in progress and for the start of its flows. Never rejects. */

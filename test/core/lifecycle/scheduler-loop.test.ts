@@ -1,7 +1,11 @@
+import path from 'node:path';
 import t, { type Test } from 'tap';
 import type { Settings } from '../../../core/config/settings.js';
 import { LcmState, VmState } from '../../../core/vm/states.js';
-import { textAt } from '../../helpers/objects.js';
+import { HostState } from '../../../core/pools/records/host-record.js';
+import { Tokens } from '../../../core/tokens.js';
+import { startTestDaemon, temporaryHome } from '../../helpers/daemon.js';
+import { changeStored, textAt } from '../../helpers/objects.js';
 import {
   addHost,
   addVm,
@@ -243,4 +247,33 @@ t.test('resched with no other host leaves the VM with a message', async (t) => {
   t.equal(view.lcm, LcmState.RUNNING, 'still RUNNING');
   t.equal(view.hostId, hostId, 'on its host');
   t.match(view.message, /a rescheduled VM must move to another host/, 'SCHED_MESSAGE says why');
+});
+
+t.test('VMs pending at start are placed without waiting for a timed cycle', async (t) => {
+  const home = temporaryHome(t);
+  const saved = process.env.STRATUS_DATASTORE_ROOTS;
+  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
+  t.teardown(() => {
+    process.env.STRATUS_DATASTORE_ROOTS = saved;
+  });
+
+  const before = await startTestDaemon(t, { home });
+  const hostId = await before.admin.call<number>('one.host.allocate', 'node1', 'dummy', 'dummy', -1);
+  const vmId = await before.admin.call<number>('one.vm.allocate', 'CPU = "0.5"\nMEMORY = "128"', false);
+  // The host gets its capacity only now, so the cycle that the allocation woke left the VM pending.
+  await before.daemon.container.resolve(Tokens.Lifecycle).idle();
+  await changeStored(before, 'hosts', hostId, (host) => {
+    host.share = { ...host.share, totalCpu: 800, maxCpu: 800, totalMem: 16 * 1024 * 1024, maxMem: 16 * 1024 * 1024 };
+    host.state = HostState.MONITORED;
+  });
+  await before.daemon.stop();
+
+  const after = await startTestDaemon(t, { home });
+  let lcm = 0;
+  for (let attempt = 0; attempt < 200 && lcm !== LcmState.RUNNING; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    lcm = Number(textAt(await after.admin.call<string>('one.vm.info', vmId), 'LCM_STATE'));
+  }
+
+  t.equal(lcm, LcmState.RUNNING, 'the first cycle after the start deployed the VM');
 });
