@@ -15,6 +15,7 @@ import type { Flow } from './flow.js';
 import type { FlowContext } from './flow-context.js';
 import { runFlow } from './flow-runner.js';
 import { deployFlow, planAction, type ActionPlan } from './flows.js';
+import { missingRoom } from './host-room.js';
 import { migrateVm, rescheduleVm, type MigrateRequest } from './migrate.js';
 import { recoverVm } from './recover.js';
 import { FlowDetachedError, VmFlowRecorder } from './vm-flow-recorder.js';
@@ -102,8 +103,12 @@ export class LifecycleManager {
     return migrateVm(this, this.deps, requester, request);
   }
 
-  /** `one.vm.deploy`: an administrator places a PENDING or HOLD VM on a host. */
-  async deploy(requester: Requester, vmId: number, hostId: number): Promise<number> {
+  /**
+   * `one.vm.deploy`: an administrator places a PENDING or HOLD VM on a host. With
+   * `enforce`, a host without room for the VM's CPU and memory is rejected. The VM's
+   * folder goes to system datastore 0, the only one accepted (-1 means the default).
+   */
+  async deploy(requester: Requester, vmId: number, hostId: number, enforce = false, datastoreId = -1): Promise<number> {
     const flow = await this.store.db.transaction(async (tx) => {
       const vm = await this.store.vms.require(tx, vmId);
       const host = await this.store.hosts.require(tx, hostId);
@@ -112,6 +117,11 @@ export class LifecycleManager {
       if (vm.state !== VmState.PENDING && vm.state !== VmState.HOLD) {
         throw Errors.action(`VM ${vmId} is in state ${describePosition(vm)}; only PENDING or HOLD VMs can be deployed.`, vmId);
       }
+      if (datastoreId !== -1 && datastoreId !== SYSTEM_DATASTORE_ID) {
+        throw Errors.action(`Cannot deploy VM ${vmId} to system datastore ${datastoreId}: VM folders go to system datastore ${SYSTEM_DATASTORE_ID}; pass -1.`, vmId);
+      }
+      const problem = enforce ? missingRoom(host, vm) : undefined;
+      if (problem) throw Errors.action(`Cannot deploy VM ${vmId}: ${problem}; choose another host, or pass enforce = false to overcommit.`, vmId);
       return this.dispatch(tx, vm, host);
     });
 

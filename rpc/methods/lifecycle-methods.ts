@@ -5,7 +5,9 @@ import type { MethodTable } from '../server/method-table.js';
 export function registerLifecycleMethods(table: MethodTable, lifecycle: LifecycleManager): void {
   table.register('one.vm.action', (ctx, p) => lifecycle.action(ctx.requester, p.string(1, 'action'), p.int(2, 'id')));
 
-  table.register('one.vm.deploy', (ctx, p) => lifecycle.deploy(ctx.requester, p.int(1, 'id'), p.int(2, 'host id')));
+  table.register('one.vm.deploy', (ctx, p) =>
+    lifecycle.deploy(ctx.requester, p.int(1, 'id'), p.int(2, 'host id'), p.optionalBool(3, 'enforce', false), p.optionalInt(4, 'datastore id', -1)),
+  );
 
   table.register('one.vm.migrate', (ctx, p) =>
     lifecycle.migrate(ctx.requester, {

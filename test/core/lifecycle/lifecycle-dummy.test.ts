@@ -233,3 +233,19 @@ t.test('users may not deploy', async (t) => {
 
   t.equal((error as { code: number }).code, 0x200);
 });
+
+t.test('deploy with enforce needs room on the host', async (t) => {
+  const w = await world(t);
+  const vmId = await newVm(w);
+
+  const unmonitored = await w.daemon.admin.call('one.vm.deploy', vmId, w.hostId, true, -1).catch((error: unknown) => error as Error);
+  const otherDatastore = await w.daemon.admin.call('one.vm.deploy', vmId, w.hostId, false, 5).catch((error: unknown) => error as Error);
+
+  t.match((unmonitored as Error).message, /Cannot deploy VM \d+: host \d+ \(localhost\) has not reported its capacity yet .*pass enforce = false to overcommit/);
+  t.match((otherDatastore as Error).message, /Cannot deploy VM \d+ to system datastore 5: .*pass -1/);
+  t.equal((await position(w, vmId)).state, VmState.PENDING, 'the VM stays PENDING');
+
+  await w.daemon.admin.call('one.vm.deploy', vmId, w.hostId, false, 0);
+  await w.lifecycle.idle();
+  t.equal((await position(w, vmId)).lcm, LcmState.RUNNING, 'without enforce the VM runs');
+});
