@@ -298,10 +298,23 @@ async function serialLogPath(ctx: CliContext, command: Command, vmId: number): P
   return path.join(textAt(datastore, 'BASE_PATH'), String(vmId), 'serial.log');
 }
 
+/**
+ * Shows the control characters of guest output in caret notation (ESC as `^[`), so that
+ * escape sequences the guest wrote, such as a cursor-position query, do not act on the
+ * user's terminal. Line feeds, carriage returns and tabs stay.
+ */
+export function neutralizeControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (character) => {
+    const code = character.charCodeAt(0);
+    return code === 0x7f ? '^?' : `^${String.fromCharCode(code + 64)}`;
+  });
+}
+
 function addConsoleCommand(vm: Command, ctx: CliContext): void {
   vm.command('console <vm>')
     .description("print a VM's serial console output; run it on the front end, where the VM folders are")
-    .action(async (reference: string, _options: unknown, self: Command) => {
+    .option('--raw', "print the guest's control characters and escape sequences as they are, instead of as ^[ and such")
+    .action(async (reference: string, options: { raw?: boolean }, self: Command) => {
       const id = await resolveId(ctx, self, VM, reference);
       const file = await serialLogPath(ctx, self, id);
 
@@ -312,7 +325,8 @@ function addConsoleCommand(vm: Command, ctx: CliContext): void {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw new CliError(`cannot read the serial console of VM ${id} (${reason}); it is expected at ${file} on the front end`);
       }
-      if (text !== '') ctx.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+      const shown = options.raw ? text : neutralizeControls(text);
+      if (shown !== '') ctx.io.stdout(shown.endsWith('\n') ? shown : `${shown}\n`);
     });
 }
 

@@ -47,6 +47,8 @@ export interface MonitorSectionSettings {
   hostIntervalMs: number;
   /** Time from the end of one POLL round to the start of the next, in milliseconds. */
   vmIntervalMs: number;
+  /** Whether a host just added or enabled again is monitored at once, instead of in the next host round. */
+  newHosts: boolean;
   /** Time from the daemon's start to the first round of each kind, in milliseconds. */
   firstDelayMs: number;
   /** Driver calls in progress at once within a round. */
@@ -142,6 +144,7 @@ export const DEFAULT_SETTINGS: Settings = {
     hostIntervalMs: 60_000,
     vmIntervalMs: 30_000,
     firstDelayMs: 5_000,
+    newHosts: true,
     concurrency: 8,
   },
   vmLog: { maxBytes: 1024 * 1024 },

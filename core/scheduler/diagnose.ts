@@ -110,6 +110,16 @@ function capacityProblem(hosts: HostTable, candidates: number[], demand: Demand,
   const indexOfMax = (values: Float64Array, among: number[]) =>
     among.reduce((best, index) => (values[index] > values[best] ? index : best), among[0]);
 
+  const unreported = candidates.filter((index) => hosts.hosts[index].maxCpu === 0 && hosts.hosts[index].maxMem === 0);
+  if (unreported.length === candidates.length) {
+    const named = unreported.slice(0, 3).map((index) => hosts.describe(index)).join(', ');
+    const more = unreported.length > 3 ? ` and ${unreported.length - 3} more` : '';
+    return {
+      reason: 'cpu-and-memory',
+      message: `No host${scope} has reported its capacity yet (MAX_CPU and MAX_MEM are 0 until its first monitoring): ${named}${more}`,
+    };
+  }
+
   const memoryFits = candidates.filter((index) => hosts.freeMemory[index] >= demand.memory);
   const cpuFits = candidates.filter((index) => hosts.freeCpu[index] >= demand.cpu);
   const needMemory = formatNeededSize(demand.memory);

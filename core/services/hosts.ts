@@ -101,7 +101,7 @@ export class Hosts extends OwnedObjects<HostRecord> {
       this.services.authorizer.check(requester, [itemFor('HOST', host, 'ADMIN')], id);
       if (host.vms.length > 0) {
         throw Errors.action(
-          `Host ${id} still runs VMs (${host.vms.join(', ')}); terminate or migrate them first.`,
+          `Host ${id} still runs ${host.vms.length === 1 ? 'VM' : 'VMs'} ${host.vms.join(', ')}; terminate or migrate ${host.vms.length === 1 ? 'it' : 'them'} first.`,
           id,
         );
       }

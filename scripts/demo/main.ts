@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OneClient } from '../../rpc/client/client.js';
-import { startDaemon, stopDaemon } from './daemon-process.js';
+import { checkNoDemoRunning, startDaemon, stopDaemon } from './daemon-process.js';
 import { buildTestGuest, onPath, QEMU_INSTALL, type TestGuest } from './environment.js';
 import { waitForConsoleLine, waitForImage, waitForVm } from './wait.js';
 
@@ -43,9 +43,10 @@ async function main(): Promise<void> {
   const guest = qemu ? buildTestGuest(ROOT) : undefined;
   const driver = qemu ? 'qemu' : 'dummy';
   const home = path.join(ROOT, 'var', 'demo');
+  checkNoDemoRunning(home);
   rmSync(home, { recursive: true, force: true });
 
-  const daemon = await startDaemon(ROOT, home, guest ? { STRATUS_IMAGE_PATH_ALLOW: guest.dir } : {});
+  const daemon = await startDaemon(ROOT, home, guest ? { STRATUS_IMAGE_PATH_ALLOW: guest.dir } : {}, keep);
   print(`stratusd is running at ${daemon.url} (home ${home})`);
   const session = readFileSync(path.join(home, 'one_auth'), 'utf8').trim();
   const client = new OneClient({ endpoint: daemon.url, session });
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
     print(`image ${imageId}: ${guest ? "the project's test guest" : 'an empty 16 MiB disk'}, READY`);
 
     const templateId = await client.call<number>('one.template.allocate', templateText(imageId, guest));
-    const vmId = await client.call<number>('one.template.instantiate', templateId, 'demo-vm', false, '');
+    // On hold, so that the scheduler leaves the VM to the one.vm.deploy below.
+    const vmId = await client.call<number>('one.template.instantiate', templateId, 'demo-vm', true, '');
     print(`VM ${vmId}: instantiated from template ${templateId}`);
 
     await client.call('one.vm.deploy', vmId, hostId, false, -1);
@@ -78,8 +80,10 @@ async function main(): Promise<void> {
     runCli(['vm', 'show', String(vmId)], cliEnv);
 
     if (keep) {
-      print(`\nLeft running (--keep). Explore with:\n  export ONE_AUTH=${cliEnv.ONE_AUTH} ONE_XMLRPC=${cliEnv.ONE_XMLRPC}`);
-      print(`  node bin/stratus.js vm list\nStop it with: kill ${daemon.child.pid}`);
+      print(`\nLeft running (--keep); the daemon's output goes to ${daemon.outputFile}. Explore with:`);
+      print(`  export ONE_AUTH=${cliEnv.ONE_AUTH} ONE_XMLRPC=${cliEnv.ONE_XMLRPC}\n  node bin/stratus.js vm list`);
+      print(`Stop it by terminating the VM first, so that its QEMU does not outlive the daemon:`);
+      print(`  node bin/stratus.js vm terminate demo-vm --wait && kill ${daemon.child.pid}`);
       daemon.child.unref();
       return;
     }

@@ -336,3 +336,18 @@ t.test('vm console reads the serial log', async (t) => {
   t.equal(present.code, 0);
   t.equal(present.stdout, 'Linux version 6.1\nlogin: \n');
 });
+
+t.test('vm console shows escape sequences as text unless --raw', async (t) => {
+  const w = await world(t);
+  const id = await heldVm(w);
+  await w.run('vm', 'deploy', 'web', 'localhost', '--wait');
+  const serialLog = path.join(w.home, 'datastores', '0', String(id), 'serial.log');
+  mkdirSync(path.dirname(serialLog), { recursive: true });
+  writeFileSync(serialLog, 'root@demo:~# \u001b[6n\tdone\r\n');
+
+  const shown = await w.run('vm', 'console', 'web');
+  const raw = await w.run('vm', 'console', 'web', '--raw');
+
+  t.equal(shown.stdout, 'root@demo:~# ^[[6n\tdone\r\n', 'ESC is shown as ^[');
+  t.equal(raw.stdout, 'root@demo:~# \u001b[6n\tdone\r\n', '--raw prints the bytes as they are');
+});

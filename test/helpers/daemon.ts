@@ -37,15 +37,15 @@ const NEVER_MS = 2_147_483_647;
 
 /**
  * Settings for tests: a free port on loopback, and no timed scheduler cycle or monitor
- * round. A test then gets only the cycles and rounds it runs itself, and the cycles
- * that `wake()` requests for new PENDING VMs. Defaults otherwise.
+ * round, and no monitoring of new hosts. A test then gets only the cycles and rounds it
+ * runs itself, and the cycles that `wake()` requests for new PENDING VMs. Defaults otherwise.
  */
 export function testSettings(overrides: (settings: Settings) => void = () => {}): Settings {
   const settings = structuredClone(DEFAULT_SETTINGS);
   settings.port = 0;
   settings.db.synchronous = 'NORMAL';
   settings.scheduler.intervalMs = NEVER_MS;
-  settings.monitor = { ...settings.monitor, hostIntervalMs: NEVER_MS, vmIntervalMs: NEVER_MS, firstDelayMs: NEVER_MS };
+  settings.monitor = { ...settings.monitor, hostIntervalMs: NEVER_MS, vmIntervalMs: NEVER_MS, firstDelayMs: NEVER_MS, newHosts: false };
   overrides(settings);
   return settings;
 }

@@ -16,7 +16,7 @@ export interface QemuDriverConfig {
   accelerator: AcceleratorSetting;
   /** STRATUS_QEMU_BINARY: a command name looked up on PATH, or a path. */
   binary: string;
-  /** Host names that mean this machine: its hostname, `localhost` and STRATUS_QEMU_LOCAL_HOSTS. */
+  /** Host names that mean this machine: its hostname, `localhost`, the loopback addresses and STRATUS_QEMU_LOCAL_HOSTS. */
   localHostNames: string[];
   /**
    * Folder of the test guest that the KVM probe boots (STRATUS_GUEST_DIR, else
@@ -48,7 +48,7 @@ function readAcceleratorSetting(value: string | undefined): AcceleratorSetting {
 function readLocalHostNames(value: string | undefined): string[] {
   const hostname = os.hostname();
   const configured = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
-  const names = [hostname, hostname.split('.')[0] ?? hostname, 'localhost', ...configured];
+  const names = [hostname, hostname.split('.')[0] ?? hostname, 'localhost', '127.0.0.1', '::1', ...configured];
   return [...new Set(names.map((name) => name.toLowerCase()))];
 }
 

@@ -9,7 +9,7 @@ export function checkLocalHost(host: string, localHostNames: readonly string[], 
   const known = localHostNames.join(', ');
   throw new Error(
     `cannot ${operation}: host "${host}" is not this machine, and the qemu driver runs VMs on the local host only ` +
-      `(names of this machine: ${known}). Register the VM on a host with one of these names, ` +
+      `(names of this machine: ${known}). Deploy the VM on a host registered under one of these names, ` +
       `or add "${host}" to STRATUS_QEMU_LOCAL_HOSTS if it names this machine`,
   );
 }

@@ -107,7 +107,7 @@ t.test('both hosts count a VM while its guest is leaving', async (t) => {
     t.match(host, new RegExp(`<VMS><ID>${vmId}</ID></VMS>`), `host ${hostId} lists the VM`);
   }
   const deletion = await apiError(w.daemon.admin.call('one.host.delete', w.hosts[0]));
-  t.match(deletion.message, `Host ${w.hosts[0]} still runs VMs (${vmId})`, 'the host the guest is leaving cannot be deleted');
+  t.match(deletion.message, `Host ${w.hosts[0]} still runs VM ${vmId}; terminate or migrate it first`, 'the host the guest is leaving cannot be deleted');
 });
 
 t.test('poweroff migration interrupted at boot boots again on retry', async (t) => {

@@ -119,7 +119,7 @@ t.test('unmonitored host offers nothing', async (t) => {
   const placed = await vmView(w, vmId);
 
   t.equal(waiting.state, VmState.PENDING, 'pending while MAX_CPU and MAX_MEM are 0');
-  t.match(waiting.message, `on host ${hostId} (node1)`, 'the message names the host');
+  t.match(waiting.message, `No host has reported its capacity yet (MAX_CPU and MAX_MEM are 0 until its first monitoring): host ${hostId} (node1)`, 'the message names the host that waits for monitoring');
   t.equal(placed.lcm, LcmState.RUNNING, 'runs once the host has capacity');
   t.equal(placed.message, undefined, 'SCHED_MESSAGE removed at placement');
 });

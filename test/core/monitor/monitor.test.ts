@@ -231,7 +231,7 @@ t.test('VM polling', async (t) => {
 
 t.test('started monitor runs by itself', async (t) => {
   const w = await world(t);
-  const timing = { hostIntervalMs: 50, vmIntervalMs: 50, firstDelayMs: 10, concurrency: 2 };
+  const timing = { hostIntervalMs: 50, vmIntervalMs: 50, firstDelayMs: 10, newHosts: false, concurrency: 2 };
   const monitor = new Monitor({ services: w.services, vmLog: w.daemon.daemon.container.resolve(Tokens.VmLog) }, timing);
 
   monitor.start();
