@@ -5,6 +5,7 @@ import t, { type Test } from 'tap';
 import { LcmState, VmState } from '../../core/vm/states.js';
 import { startTestDaemon, temporaryHome, type TestDaemon } from '../helpers/daemon.js';
 import { runInProcess, type CliRun } from './harness.js';
+import { dummyDriverEnvironment } from '../helpers/dummy-environment.js';
 
 const WEB = 'NAME = "web"\nCPU = "0.5"\nMEMORY = "128"';
 
@@ -17,16 +18,8 @@ interface World {
 
 /** Starts a daemon whose dummy VM driver reads control files, and adds the host `localhost` through the CLI. */
 async function world(t: Test): Promise<World> {
-  // The dummy driver fixes its control folder when it loads, so the variable is set first.
-  const control = temporaryHome(t, 'stratus-dummy-control-');
-  const home = temporaryHome(t);
-  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
-  process.env.STRATUS_DUMMY_CONTROL = control;
-  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
-  t.teardown(() => {
-    process.env.STRATUS_DUMMY_CONTROL = saved.control;
-    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
-  });
+  // The dummy driver fixes its control folder when it loads, so the variables are set first.
+  const { home, control } = dummyDriverEnvironment(t);
   const daemon = await startTestDaemon(t, { home });
 
   const folder = temporaryHome(t, 'stratus-cli-test-');

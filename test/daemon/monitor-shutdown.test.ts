@@ -6,7 +6,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { HostState } from '../../core/pools/records/host-record.js';
-import { startTestDaemon, temporaryHome, testSettings, type TestDaemon } from '../helpers/daemon.js';
+import { startTestDaemon, testSettings, type TestDaemon } from '../helpers/daemon.js';
+import { dummyDriverEnvironment } from '../helpers/dummy-environment.js';
 
 const HOSTS = 12;
 /** Delay of each MONITOR_HOST of the dummy driver, so that the round is still in progress when the daemon stops. */
@@ -19,15 +20,7 @@ async function monitoredHosts(test: TestDaemon): Promise<number> {
 
 t.test('stop during host round is quiet', async (t) => {
   // The dummy driver fixes its control folder when it loads, so the variables are set first.
-  const control = temporaryHome(t, 'stratus-dummy-control-');
-  const home = temporaryHome(t);
-  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
-  process.env.STRATUS_DUMMY_CONTROL = control;
-  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
-  t.teardown(() => {
-    process.env.STRATUS_DUMMY_CONTROL = saved.control;
-    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
-  });
+  const { home, control } = dummyDriverEnvironment(t);
   mkdirSync(control, { recursive: true });
   writeFileSync(path.join(control, 'MONITOR_HOST'), `delay ${MONITOR_HOST_DELAY_MS}\n`);
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import sinon from 'sinon';
 import type { Settings } from '../../core/config/settings.js';
 import type { LifecycleManager } from '../../core/lifecycle/lifecycle-manager.js';
@@ -6,7 +5,8 @@ import type { SchedulerLoop } from '../../core/lifecycle/scheduler-loop.js';
 import { HostState } from '../../core/pools/records/host-record.js';
 import { Tokens } from '../../core/tokens.js';
 import { LcmState, VmState } from '../../core/vm/states.js';
-import { startTestDaemon, temporaryHome, testSettings, type TestDaemon } from './daemon.js';
+import { startTestDaemon, testSettings, type TestDaemon } from './daemon.js';
+import { dummyDriverEnvironment } from './dummy-environment.js';
 import { changeStored, textAt } from './objects.js';
 
 interface Teardown {
@@ -38,16 +38,8 @@ export interface SchedulerWorldOptions {
 
 /** Starts a daemon whose timed cycles never run (testSettings), with the dummy driver's control folder set. */
 export async function schedulerWorld(t: Teardown, options: SchedulerWorldOptions = {}): Promise<SchedulerWorld> {
-  // The dummy driver fixes its control folder when it loads, so the variable is set first.
-  const control = temporaryHome(t, 'stratus-dummy-control-');
-  const home = temporaryHome(t);
-  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
-  process.env.STRATUS_DUMMY_CONTROL = control;
-  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
-  t.teardown(() => {
-    process.env.STRATUS_DUMMY_CONTROL = saved.control;
-    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
-  });
+  // The dummy driver fixes its control folder when it loads, so the variables are set first.
+  const { home, control } = dummyDriverEnvironment(t);
 
   const settings = testSettings(options.configure);
   const clock = { now: 1_700_000_000 };

@@ -4,7 +4,8 @@ import t, { type Test } from 'tap';
 import { LifecycleManager } from '../../../core/lifecycle/lifecycle-manager.js';
 import { Tokens } from '../../../core/tokens.js';
 import { LcmState, VmState } from '../../../core/vm/states.js';
-import { startTestDaemon, temporaryHome, type TestDaemon } from '../../helpers/daemon.js';
+import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { dummyDriverEnvironment } from '../../helpers/dummy-environment.js';
 
 const ADMIN = { uid: 0, gid: 0, groupIds: [0], uname: 'oneadmin', gname: 'oneadmin' };
 
@@ -16,16 +17,8 @@ interface World {
 }
 
 async function world(t: Test): Promise<World> {
-  // The dummy driver fixes its control folder when it loads, so the variable is set first.
-  const control = temporaryHome(t, 'stratus-dummy-control-');
-  const home = temporaryHome(t);
-  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
-  process.env.STRATUS_DUMMY_CONTROL = control;
-  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
-  t.teardown(() => {
-    process.env.STRATUS_DUMMY_CONTROL = saved.control;
-    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
-  });
+  // The dummy driver fixes its control folder when it loads, so the variables are set first.
+  const { home, control } = dummyDriverEnvironment(t);
   const daemon = await startTestDaemon(t, { home });
 
   const lifecycle: LifecycleManager = daemon.daemon.container.resolve(Tokens.Lifecycle);

@@ -1,57 +1,21 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import type { LifecycleManager } from '../../../core/lifecycle/lifecycle-manager.js';
 import { Tokens } from '../../../core/tokens.js';
 import { LcmState, VmState } from '../../../core/vm/states.js';
 import { runInProcess } from '../../cli/harness.js';
 import { startTestDaemon, temporaryHome, type TestDaemon } from '../../helpers/daemon.js';
+import { dummyDriverEnvironment } from '../../helpers/dummy-environment.js';
+import { migrationWorld, type MigrationWorld } from '../../helpers/migration-world.js';
 import { apiError, changeStored } from '../../helpers/objects.js';
 
 /** The scheduler places no VM of this template, so that only the test's own calls move it. */
 const VM_TEMPLATE = 'NAME = "web"\nCPU = "0.5"\nMEMORY = "128"\nSCHED_REQUIREMENTS = "ID = -1"';
 
-interface World {
-  daemon: TestDaemon;
-  lifecycle: LifecycleManager;
-  home: string;
-  control: string;
-  /** `localhost` and `127.0.0.1`, both dummy hosts that the shared transfer driver takes as this machine. */
-  hosts: [number, number];
-}
+type World = MigrationWorld;
 
-async function giveRoom(daemon: TestDaemon, hostId: number): Promise<void> {
-  await changeStored(daemon, 'hosts', hostId, (host) => {
-    host.share.maxCpu = 800;
-    host.share.maxMem = 16 * 1024 * 1024;
-  });
-}
-
-/** Sets the control folder and datastore roots for the dummy driver, restored when the test ends. */
-function driverEnvironment(t: Test): { home: string; control: string } {
-  const control = temporaryHome(t, 'stratus-dummy-control-');
-  const home = temporaryHome(t);
-  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
-  process.env.STRATUS_DUMMY_CONTROL = control;
-  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
-  t.teardown(() => {
-    process.env.STRATUS_DUMMY_CONTROL = saved.control;
-    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
-  });
-  mkdirSync(control, { recursive: true });
-  return { home, control };
-}
-
-async function world(t: Test): Promise<World> {
-  const { home, control } = driverEnvironment(t);
-  const daemon = await startTestDaemon(t, { home });
-  const lifecycle: LifecycleManager = daemon.daemon.container.resolve(Tokens.Lifecycle);
-  const first = await daemon.admin.call<number>('one.host.allocate', 'localhost', 'dummy', 'dummy', -1);
-  const second = await daemon.admin.call<number>('one.host.allocate', '127.0.0.1', 'dummy', 'dummy', -1);
-  await giveRoom(daemon, first);
-  await giveRoom(daemon, second);
-  return { daemon, lifecycle, home, control, hosts: [first, second] };
-}
+const world = migrationWorld;
 
 async function runningVm(w: World): Promise<number> {
   const vmId = await w.daemon.admin.call<number>('one.vm.allocate', VM_TEMPLATE, false);
@@ -111,7 +75,7 @@ t.test('both hosts count a VM while its guest is leaving', async (t) => {
 });
 
 t.test('poweroff migration interrupted at boot boots again on retry', async (t) => {
-  const { home, control } = driverEnvironment(t);
+  const { home, control } = dummyDriverEnvironment(t);
   const first = await startTestDaemon(t, { home });
   const firstLifecycle: LifecycleManager = first.daemon.container.resolve(Tokens.Lifecycle);
   const source = await first.admin.call<number>('one.host.allocate', 'localhost', 'dummy', 'dummy', -1);

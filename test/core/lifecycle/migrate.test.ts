@@ -1,10 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import t, { type Test } from 'tap';
-import type { LifecycleManager } from '../../../core/lifecycle/lifecycle-manager.js';
-import { Tokens } from '../../../core/tokens.js';
+import t from 'tap';
 import { LcmState, VmState } from '../../../core/vm/states.js';
-import { startTestDaemon, temporaryHome, type TestDaemon } from '../../helpers/daemon.js';
+import { migrationWorld, type MigrationWorld } from '../../helpers/migration-world.js';
 import { apiError, changeStored } from '../../helpers/objects.js';
 
 const RUNNING = [VmState.ACTIVE, LcmState.RUNNING];
@@ -13,43 +11,9 @@ const VM_TEMPLATE = 'CPU = "0.5"\nMEMORY = "128"\nSCHED_REQUIREMENTS = "ID = -1"
 const MIGRATE_ACTION = 1;
 const LIVE_MIGRATE_ACTION = 2;
 
-interface World {
-  daemon: TestDaemon;
-  lifecycle: LifecycleManager;
-  control: string;
-  /** Two hosts of the dummy driver with names the transfer drivers take as this machine. */
-  hosts: [number, number];
-}
+type World = MigrationWorld;
 
-/** Room that the monitor would report for a dummy host: 8 cores and 16 GiB. */
-async function giveRoom(daemon: TestDaemon, hostId: number): Promise<void> {
-  await changeStored(daemon, 'hosts', hostId, (host) => {
-    host.share.maxCpu = 800;
-    host.share.maxMem = 16 * 1024 * 1024;
-  });
-}
-
-async function world(t: Test): Promise<World> {
-  // The dummy driver fixes its control folder when it loads, so the variable is set first.
-  const control = temporaryHome(t, 'stratus-dummy-control-');
-  const home = temporaryHome(t);
-  const saved = { control: process.env.STRATUS_DUMMY_CONTROL, roots: process.env.STRATUS_DATASTORE_ROOTS };
-  process.env.STRATUS_DUMMY_CONTROL = control;
-  process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');
-  t.teardown(() => {
-    process.env.STRATUS_DUMMY_CONTROL = saved.control;
-    process.env.STRATUS_DATASTORE_ROOTS = saved.roots;
-  });
-  mkdirSync(control, { recursive: true });
-
-  const daemon = await startTestDaemon(t, { home });
-  const lifecycle: LifecycleManager = daemon.daemon.container.resolve(Tokens.Lifecycle);
-  const first = await daemon.admin.call<number>('one.host.allocate', 'localhost', 'dummy', 'dummy', -1);
-  const second = await daemon.admin.call<number>('one.host.allocate', '127.0.0.1', 'dummy', 'dummy', -1);
-  await giveRoom(daemon, first);
-  await giveRoom(daemon, second);
-  return { daemon, lifecycle, control, hosts: [first, second] };
-}
+const world = migrationWorld;
 
 interface VmView {
   state: number;
