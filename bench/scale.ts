@@ -19,7 +19,7 @@ import { post } from './lib/http-load.js';
  * until every VM is RUNNING, the scheduler's cycles (from the `scheduler.cycle` lines
  * of the daemon log), `one.vmpool.info` with every VM, and the daemon's peak resident
  * memory. A second phase restarts the daemon with a backlog of pending VMs, so that one cycle
- * sees them all at once. Usage, after `npm run build`:
+ * gets them all at once. Usage, after `npm run build`:
  *   node dist/bench/scale.js [--hosts 2500] [--vms 20000] [--backlog 10000] [--clients 8] [--profile DIR]
  * `--profile DIR` writes a V8 CPU profile of each daemon run into DIR (node --cpu-prof).
  */

@@ -325,8 +325,8 @@ function addConsoleCommand(vm: Command, ctx: CliContext): void {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw new CliError(`cannot read the serial console of VM ${id} (${reason}); it is expected at ${file} on the front end`);
       }
-      const shown = options.raw ? text : neutralizeControls(text);
-      if (shown !== '') ctx.io.stdout(shown.endsWith('\n') ? shown : `${shown}\n`);
+      const output = options.raw ? text : neutralizeControls(text);
+      if (output !== '') ctx.io.stdout(output.endsWith('\n') ? output : `${output}\n`);
     });
 }
 

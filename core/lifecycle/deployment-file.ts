@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { VmRecord } from '../pools/records/vm-record.js';
 import type { VectorAttribute } from '../template/index.js';
+import type { FlowContext } from './flow-context.js';
 
 /**
  * The deployment description the core writes for the VM driver: JSON with the VM's
@@ -79,4 +80,11 @@ export async function writeDeployment(vmDir: string, seq: number, deployment: De
   const file = path.join(vmDir, `deployment.${seq}.json`);
   await writeFile(file, `${JSON.stringify(deployment, null, 2)}\n`, { mode: 0o640 });
   return file;
+}
+
+/** Writes the deployment description of the VM's current placement, `deployment.<seq>.json` in its folder, and returns its path. */
+export async function writeDeploymentFor(context: Pick<FlowContext, 'vm' | 'vmDir' | 'systemDatastore'>): Promise<string> {
+  const seq = Math.max(0, context.vm.history.length - 1);
+  const deployment = buildDeployment(context.vm, context.vmDir, context.systemDatastore.tmMad);
+  return writeDeployment(context.vmDir, seq, deployment);
 }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { contextVariables } from '../vnet/leases/index.js';
 import { LcmState, VmState } from '../vm/states.js';
-import { buildDeployment, writeDeployment } from './deployment-file.js';
+import { writeDeploymentFor } from './deployment-file.js';
 import type { FlowStep } from './flow.js';
 import { checkpointFile, type FlowContext } from './flow-context.js';
 
@@ -95,9 +95,7 @@ export function bootStep(lcmState = LcmState.BOOT, failure = LcmState.BOOT_FAILU
     lcmState,
     failure: activeAt(failure),
     async run(context) {
-      const seq = Math.max(0, context.vm.history.length - 1);
-      const deployment = buildDeployment(context.vm, context.vmDir, transferDriver(context));
-      const deploymentFile = await writeDeployment(context.vmDir, seq, deployment);
+      const deploymentFile = await writeDeploymentFor(context);
       const request = { vmId: context.vm.id, host: context.host.name, vmDir: context.vmDir, deploymentFile };
       const reply = await context.drivers.call('vmm', context.host.vmMad, 'DEPLOY', request, { objectId: context.vm.id });
       await context.saveDeployId(reply.deployId);
@@ -166,9 +164,7 @@ export function restoreStep(lcmState: LcmState, failure: LcmState): Step {
     lcmState,
     failure: activeAt(failure),
     async run(context) {
-      const seq = Math.max(0, context.vm.history.length - 1);
-      const deployment = buildDeployment(context.vm, context.vmDir, transferDriver(context));
-      const deploymentFile = await writeDeployment(context.vmDir, seq, deployment);
+      const deploymentFile = await writeDeploymentFor(context);
       const request = {
         vmId: context.vm.id,
         host: context.host.name,

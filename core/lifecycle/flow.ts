@@ -8,7 +8,7 @@ export interface FlowStep<Context> {
   name: string;
   /** LCM state the VM is in while the step runs, or undefined to keep the current one. */
   lcmState?: number;
-  /** Where a failure of this step leaves the VM. */
+  /** The position a failure of this step leaves the VM in. */
   failure: StepFailure;
   run(context: Context): Promise<void>;
   /** Undoes the effect of `run` after a later step failed; absent when nothing can be undone. */

@@ -26,7 +26,7 @@ export function deployFlow(parked: 'stopped' | 'undeployed' | null | undefined):
   return { name: 'deploy', steps: [prologStep(), bootStep()], done: RUNNING };
 }
 
-/** How `one.vm.migrate` moves a VM: its flow names, as recorded with the VM while they run. */
+/** The flow names of `one.vm.migrate`, one per way of moving a VM, as recorded with the VM while they run. */
 export const MIGRATION_KINDS = ['migrate', 'migrate-poweroff', 'migrate-poweroff-hard', 'live-migrate'] as const;
 
 export type MigrationKind = (typeof MIGRATION_KINDS)[number];
@@ -36,8 +36,8 @@ export function isMigrationKind(name: string): name is MigrationKind {
 }
 
 /**
- * The flow that moves a VM from the host of its previous history record to the host of
- * its current one. A RUNNING VM is saved (or powered off) there, its folder moved, and
+ * Builds the flow that moves a VM from the host of its previous history record to the
+ * host of its current one. A RUNNING VM is saved (or powered off) there, its folder moved, and
  * restored (or booted) here, unless it migrates live. A POWEROFF or SUSPENDED VM only
  * has its folder moved and stays in its state. A VM in UNKNOWN has its folder moved and
  * boots on the new host.

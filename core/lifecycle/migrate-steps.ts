@@ -1,5 +1,5 @@
 import { LcmState, VmState } from '../vm/states.js';
-import { buildDeployment, writeDeployment } from './deployment-file.js';
+import { writeDeploymentFor } from './deployment-file.js';
 import type { FlowStep, StepFailure } from './flow.js';
 import { checkpointFile, type FlowContext } from './flow-context.js';
 
@@ -8,7 +8,7 @@ type Step = FlowStep<FlowContext>;
 /** Seconds the guest gets to power off before the VM driver stops it hard, as for a poweroff. */
 const SHUTDOWN_TIMEOUT_SECONDS = 60;
 
-/** Where a failure before the guest left its host puts the VM: RUNNING on that host. */
+/** The position after a failure before the guest left its host: RUNNING on that host. */
 const STILL_ON_PREVIOUS_HOST: StepFailure = { state: VmState.ACTIVE, lcmState: LcmState.RUNNING, returnToPreviousHost: true };
 
 const activeAt = (lcmState: LcmState): StepFailure => ({ state: VmState.ACTIVE, lcmState });
@@ -65,9 +65,7 @@ export function liveMigrateStep(): Step {
     failure: STILL_ON_PREVIOUS_HOST,
     async run(context) {
       const source = await context.previousHost();
-      const seq = Math.max(0, context.vm.history.length - 1);
-      const deployment = buildDeployment(context.vm, context.vmDir, context.systemDatastore.tmMad);
-      const deploymentFile = await writeDeployment(context.vmDir, seq, deployment);
+      const deploymentFile = await writeDeploymentFor(context);
 
       const request = {
         vmId: context.vm.id,

@@ -77,9 +77,9 @@ class MigrationCheck {
   }
 
   datastore(currentDatastoreId: number): void {
-    const wanted = this.request.datastoreId;
-    if (wanted === -1 || wanted === currentDatastoreId) return;
-    this.reject(`moving to system datastore ${wanted} is not supported; its folder stays in system datastore ${currentDatastoreId}, so pass -1`);
+    const requested = this.request.datastoreId;
+    if (requested === -1 || requested === currentDatastoreId) return;
+    this.reject(`moving to system datastore ${requested} is not supported; its folder stays in system datastore ${currentDatastoreId}, so pass -1`);
   }
 
   target(source: HostRecord, target: HostRecord): void {

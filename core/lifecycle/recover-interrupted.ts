@@ -7,46 +7,37 @@ import type { StepFailure } from './flow.js';
 import { returnToPreviousHost } from './migration-placement.js';
 import { leaveHost } from './vm-resources.js';
 
+/** The failure LCM state of each step's LCM state, as OpenNebula uses them. */
+const FAILURE_OF_STEP: Partial<Record<LcmState, LcmState>> = {
+  [LcmState.PROLOG]: LcmState.PROLOG_FAILURE,
+  [LcmState.BOOT]: LcmState.BOOT_FAILURE,
+  [LcmState.BOOT_POWEROFF]: LcmState.BOOT_FAILURE,
+  [LcmState.BOOT_SUSPENDED]: LcmState.BOOT_FAILURE,
+  [LcmState.BOOT_UNKNOWN]: LcmState.BOOT_FAILURE,
+  [LcmState.BOOT_STOPPED]: LcmState.BOOT_STOPPED_FAILURE,
+  [LcmState.BOOT_UNDEPLOY]: LcmState.BOOT_UNDEPLOY_FAILURE,
+  [LcmState.EPILOG]: LcmState.EPILOG_FAILURE,
+  [LcmState.PROLOG_MIGRATE]: LcmState.PROLOG_MIGRATE_FAILURE,
+  [LcmState.BOOT_MIGRATE]: LcmState.BOOT_MIGRATE_FAILURE,
+  [LcmState.PROLOG_MIGRATE_POWEROFF]: LcmState.PROLOG_MIGRATE_POWEROFF_FAILURE,
+  [LcmState.PROLOG_MIGRATE_SUSPEND]: LcmState.PROLOG_MIGRATE_SUSPEND_FAILURE,
+  [LcmState.PROLOG_MIGRATE_UNKNOWN]: LcmState.PROLOG_MIGRATE_UNKNOWN_FAILURE,
+};
+
 /**
- * Where a VM caught in an LCM state by a restart is left: the state OpenNebula uses
- * for that step's failure. Flows start from RUNNING, UNKNOWN and the failure states.
- * A VM still in one of them had not begun a step that changes the LCM state (or ran a
- * step without one, such as a reboot), so it stays where it is.
+ * Returns the position of a VM that a restart caught in `lcmState`: the failure state
+ * of that step. Flows start from RUNNING, UNKNOWN and the failure states, so a VM still
+ * in one of them had not begun a step that changes the LCM state (or ran a step without
+ * one, such as a reboot), and it stays there. A migration caught before the guest left
+ * its old host (SAVE_MIGRATE, MIGRATE) goes back there, RUNNING. Any other step (a
+ * shutdown or a save) leaves the VM RUNNING, since the guest may still run.
  */
 function failureFor(lcmState: LcmState): StepFailure {
-  if (lcmState === LcmState.RUNNING || lcmState === LcmState.UNKNOWN || isFailureState({ state: VmState.ACTIVE, lcmState })) {
-    return { state: VmState.ACTIVE, lcmState };
-  }
-  switch (lcmState) {
-    case LcmState.PROLOG:
-      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_FAILURE };
-    case LcmState.BOOT:
-    case LcmState.BOOT_POWEROFF:
-    case LcmState.BOOT_SUSPENDED:
-    case LcmState.BOOT_UNKNOWN:
-      return { state: VmState.ACTIVE, lcmState: LcmState.BOOT_FAILURE };
-    case LcmState.BOOT_STOPPED:
-      return { state: VmState.ACTIVE, lcmState: LcmState.BOOT_STOPPED_FAILURE };
-    case LcmState.BOOT_UNDEPLOY:
-      return { state: VmState.ACTIVE, lcmState: LcmState.BOOT_UNDEPLOY_FAILURE };
-    case LcmState.EPILOG:
-      return { state: VmState.ACTIVE, lcmState: LcmState.EPILOG_FAILURE };
-    case LcmState.SAVE_MIGRATE:
-    case LcmState.MIGRATE:
-      return { state: VmState.ACTIVE, lcmState: LcmState.RUNNING, returnToPreviousHost: true };
-    case LcmState.PROLOG_MIGRATE:
-      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_FAILURE };
-    case LcmState.BOOT_MIGRATE:
-      return { state: VmState.ACTIVE, lcmState: LcmState.BOOT_MIGRATE_FAILURE };
-    case LcmState.PROLOG_MIGRATE_POWEROFF:
-      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_POWEROFF_FAILURE };
-    case LcmState.PROLOG_MIGRATE_SUSPEND:
-      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_SUSPEND_FAILURE };
-    case LcmState.PROLOG_MIGRATE_UNKNOWN:
-      return { state: VmState.ACTIVE, lcmState: LcmState.PROLOG_MIGRATE_UNKNOWN_FAILURE };
-    default:
-      return { state: VmState.ACTIVE, lcmState: LcmState.RUNNING };
-  }
+  const active = (target: LcmState): StepFailure => ({ state: VmState.ACTIVE, lcmState: target });
+
+  if (lcmState === LcmState.RUNNING || lcmState === LcmState.UNKNOWN || isFailureState(active(lcmState))) return active(lcmState);
+  if (lcmState === LcmState.SAVE_MIGRATE || lcmState === LcmState.MIGRATE) return { ...active(LcmState.RUNNING), returnToPreviousHost: true };
+  return active(FAILURE_OF_STEP[lcmState] ?? LcmState.RUNNING);
 }
 
 /**

@@ -26,7 +26,7 @@ export type RecoverOperation = (typeof RECOVER_OPERATIONS)[number];
 const at = (state: VmState, lcmState = LcmState.LCM_INIT): VmPosition => ({ state, lcmState });
 
 /**
- * Where the cleanup flows leave the VM when a step fails or `recover --failure` stops it.
+ * The position the cleanup flows leave the VM in when a step fails or `recover --failure` stops it.
  * The cleanup step logs driver failures instead of failing, so only the resubmit step's
  * database write can fail.
  */

@@ -19,7 +19,7 @@ const HISTORY_ACTION: Record<string, number> = {
   stop: 9,
 };
 
-/** The history ACTION code of an operation's name, 0 (none) for one that ends no placement. */
+/** Returns the history ACTION code of an operation's name, or 0 (none) for one that ends no placement. */
 export function historyAction(operation: string): number {
   return HISTORY_ACTION[operation] ?? 0;
 }

@@ -106,8 +106,8 @@ export class Monitor {
   /** Sends MONITOR_HOST to the given hosts now, after any round in progress, such as for a host just added. Never rejects. */
   monitorHostsNow(hostIds: readonly number[]): Promise<void> {
     return this.inTurn('host.monitor_new', async () => {
-      const wanted = new Set(hostIds);
-      const hosts = (await this.listHosts()).filter((host) => wanted.has(host.id) && isMonitored(host));
+      const requested = new Set(hostIds);
+      const hosts = (await this.listHosts()).filter((host) => requested.has(host.id) && isMonitored(host));
       const stopping = () => this.stopped;
       await forEachLimited(hosts, this.timing.concurrency, (host) => monitorHost(this.deps.services, this.hostFailures, host, stopping), stopping);
     });

@@ -31,7 +31,7 @@ export interface RowWriter {
  * row again, so that every caller gets its own record, as without the buffer.
  *
  * Every other statement (an insert, a delete, a listing, plain SQL) first writes the
- * buffered rows and forgets the rows read, so it sees what a transaction without the
+ * buffered rows and drops the rows read, so it reads what a transaction without the
  * buffer would see. Use it through `withBufferedWrites`.
  */
 export class BufferedRunner implements SqlRunner {

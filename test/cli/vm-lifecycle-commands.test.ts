@@ -94,7 +94,7 @@ t.test('deploy and action shortcuts with --wait', async (t) => {
   }
 });
 
-t.test('vm migrate moves a VM between hosts and waits for it', async (t) => {
+t.test('vm migrate with --wait', async (t) => {
   const w = await world(t);
   const id = await heldVm(w);
   await w.run('host', 'create', '127.0.0.1', '--im', 'dummy', '--vm', 'dummy');
@@ -116,9 +116,9 @@ t.test('vm migrate moves a VM between hosts and waits for it', async (t) => {
   t.same(await stateOf(w, id), [VmState.POWEROFF, 0], 'a powered-off VM stays off');
   t.equal(await hostOf(), 1);
 
-  const refused = await w.run('vm', 'migrate', 'web', 'localhost', '--live');
-  t.equal(refused.code, 1);
-  t.match(refused.stderr, /it is POWEROFF, and a live migration needs ACTIVE\/RUNNING; migrate it with live = false/);
+  const rejected = await w.run('vm', 'migrate', 'web', 'localhost', '--live');
+  t.equal(rejected.code, 1);
+  t.match(rejected.stderr, /it is POWEROFF, and a live migration needs ACTIVE\/RUNNING; migrate it with live = false/);
 
   const both = await w.run('vm', 'migrate', 'web', 'localhost', '--live', '--poweroff');
   t.not(both.code, 0);
@@ -299,7 +299,7 @@ t.test('template instantiate --wait', async (t) => {
   t.equal(held.stdout, 'VM ID: 1\nVM 1: HOLD\n');
 });
 
-t.test('vm instantiate is template instantiate', async (t) => {
+t.test('vm instantiate alias', async (t) => {
   const w = await world(t);
   await w.run('template', 'create', '--template', WEB);
 
@@ -330,7 +330,7 @@ t.test('vm console reads the serial log', async (t) => {
   t.equal(present.stdout, 'Linux version 6.1\nlogin: \n');
 });
 
-t.test('vm console shows escape sequences as text unless --raw', async (t) => {
+t.test('vm console escapes control characters', async (t) => {
   const w = await world(t);
   const id = await heldVm(w);
   await w.run('vm', 'deploy', 'web', 'localhost', '--wait');
@@ -338,9 +338,9 @@ t.test('vm console shows escape sequences as text unless --raw', async (t) => {
   mkdirSync(path.dirname(serialLog), { recursive: true });
   writeFileSync(serialLog, 'root@demo:~# \u001b[6n\tdone\r\n');
 
-  const shown = await w.run('vm', 'console', 'web');
+  const escaped = await w.run('vm', 'console', 'web');
   const raw = await w.run('vm', 'console', 'web', '--raw');
 
-  t.equal(shown.stdout, 'root@demo:~# ^[[6n\tdone\r\n', 'ESC is shown as ^[');
+  t.equal(escaped.stdout, 'root@demo:~# ^[[6n\tdone\r\n', 'ESC is shown as ^[');
   t.equal(raw.stdout, 'root@demo:~# \u001b[6n\tdone\r\n', '--raw prints the bytes as they are');
 });

@@ -21,14 +21,14 @@ function makeZombie(t: Test): Promise<number> {
   });
 }
 
-t.test('a lock held by a live process is refused', async (t) => {
+t.test('lock of live holder rejected', async (t) => {
   const file = path.join(temporaryHome(t), 'stratusd.lock');
   writeFileSync(file, `${process.pid}\n`);
 
   t.throws(() => LockFile.acquire(file), HomeInUseError);
 });
 
-t.test('a lock left by a zombie process is taken over', async (t) => {
+t.test('lock of zombie holder taken over', async (t) => {
   const file = path.join(temporaryHome(t), 'stratusd.lock');
   const zombie = await makeZombie(t);
   t.match(readFileSync(`/proc/${zombie}/stat`, 'utf8'), /\) Z /, 'the process is a zombie');

@@ -42,7 +42,7 @@ async function hostUsage(w: World): Promise<{ cpu: number; mem: number; vms: str
   };
 }
 
-/** The times and TM_MAD of the VM's last history record. */
+/** Returns the times and TM_MAD of the VM's last history record. */
 async function historyTimes(w: World, vmId: number): Promise<{ times: Record<string, number>; tmMad: string }> {
   const xml = await w.daemon.admin.call<string>('one.vm.info', vmId);
   const record = /<HISTORY>(?![\s\S]*<HISTORY>)([\s\S]*?)<\/HISTORY>/.exec(xml)?.[1] ?? '';
@@ -97,7 +97,7 @@ t.test('actions follow OpenNebula transitions', async (t) => {
   t.same(await hostUsage(w), { cpu: 0, mem: 0, vms: '' }, 'terminate gives the capacity back');
 });
 
-t.test('history records the times of each phase', async (t) => {
+t.test('history records phase times', async (t) => {
   const w = await world(t);
   const vmId = await newVm(w);
   await w.lifecycle.deploy(ADMIN, vmId, w.hostId);
@@ -227,7 +227,7 @@ t.test('users may not deploy', async (t) => {
   t.equal((error as { code: number }).code, 0x200);
 });
 
-t.test('deploy with enforce needs room on the host', async (t) => {
+t.test('deploy enforce needs room', async (t) => {
   const w = await world(t);
   const vmId = await newVm(w);
 

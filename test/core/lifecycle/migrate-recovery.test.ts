@@ -43,7 +43,7 @@ async function logAfter(daemon: TestDaemon, vmId: number, marker: string): Promi
   return lines.slice(start + 1).join('\n');
 }
 
-t.test('recover --delete during a save cancels the guest on the host it leaves', async (t) => {
+t.test('delete during save cleans old host', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'SAVE', 'hang');
@@ -58,7 +58,7 @@ t.test('recover --delete during a save cancels the guest on the host it leaves',
   t.notMatch(cleanup, /CANCEL succeeded on 127\.0\.0\.1/, 'the guest never reached 127.0.0.1');
 });
 
-t.test('both hosts count a VM while its guest is leaving', async (t) => {
+t.test('leaving VM counts on both hosts', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'SAVE', 'hang');
@@ -74,7 +74,7 @@ t.test('both hosts count a VM while its guest is leaving', async (t) => {
   t.match(deletion.message, `Host ${w.hosts[0]} still runs VM ${vmId}; terminate or migrate it first`, 'the host the guest is leaving cannot be deleted');
 });
 
-t.test('poweroff migration interrupted at boot boots again on retry', async (t) => {
+t.test('interrupted power-off migration retries DEPLOY', async (t) => {
   const { home, control } = dummyDriverEnvironment(t);
   const first = await startTestDaemon(t, { home });
   const firstLifecycle: LifecycleManager = first.daemon.container.resolve(Tokens.Lifecycle);
@@ -109,7 +109,7 @@ t.test('poweroff migration interrupted at boot boots again on retry', async (t) 
   rmSync(path.join(control, 'RESTORE'));
 });
 
-t.test('vm migrate --wait fails when the save fails', async (t) => {
+t.test('migrate --wait reports failed save', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'SAVE', 'fail no space left for the checkpoint');
@@ -125,7 +125,7 @@ t.test('vm migrate --wait fails when the save fails', async (t) => {
   t.match(run.stderr, /no space left for the checkpoint/);
 });
 
-t.test('migrate of an unknown host names the host id', async (t) => {
+t.test('unknown host id named', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
 

@@ -51,7 +51,7 @@ function script(w: World, action: string, text: string): void {
   writeFileSync(path.join(w.control, action), `${text}\n`);
 }
 
-t.test('cold migration saves, moves and restores the VM on the new host', async (t) => {
+t.test('cold migration saves and restores', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
 
@@ -67,7 +67,7 @@ t.test('cold migration saves, moves and restores the VM on the new host', async 
   t.notMatch(log, /<ERROR>/);
 });
 
-t.test('live migration uses the driver MIGRATE action', async (t) => {
+t.test('live migration calls MIGRATE', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
 
@@ -78,7 +78,7 @@ t.test('live migration uses the driver MIGRATE action', async (t) => {
   t.same(vm.history, [[w.hosts[0], LIVE_MIGRATE_ACTION], [w.hosts[1], 0]]);
 });
 
-t.test('migration by power-off shuts the guest down and boots it on the new host', async (t) => {
+t.test('power-off migration boots anew', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'SAVE', 'fail SAVE must not be called for a migration by power-off');
@@ -90,7 +90,7 @@ t.test('migration by power-off shuts the guest down and boots it on the new host
   t.same(vm.history.at(-1), [w.hosts[1], 0]);
 });
 
-t.test('a powered-off or suspended VM moves and keeps its state', async (t) => {
+t.test('stopped VMs keep their state', async (t) => {
   const w = await world(t);
   const off = await runningVm(w);
   const suspended = await runningVm(w);
@@ -107,7 +107,7 @@ t.test('a powered-off or suspended VM moves and keeps its state', async (t) => {
   t.same(await share(w, w.hosts[1]), { cpu: 100, vms: `<ID>${off}</ID><ID>${suspended}</ID>` });
 });
 
-t.test('a failed save leaves the VM running on its old host', async (t) => {
+t.test('failed save returns VM', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'SAVE', 'fail no space left for the checkpoint');
@@ -129,7 +129,7 @@ t.test('a failed save leaves the VM running on its old host', async (t) => {
   t.same(await share(w, w.hosts[1]), { cpu: 0, vms: '' });
 });
 
-t.test('a failed live migration leaves the VM running on its old host', async (t) => {
+t.test('failed live migration returns VM', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'MIGRATE', 'fail the target refused the connection');
@@ -142,7 +142,7 @@ t.test('a failed live migration leaves the VM running on its old host', async (t
   t.same(await share(w, w.hosts[1]), { cpu: 0, vms: '' });
 });
 
-t.test('a failed restore gives BOOT_MIGRATE_FAILURE, and recover --retry finishes the migration', async (t) => {
+t.test('failed restore, then retry', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   script(w, 'RESTORE', 'fail the checkpoint is damaged');
@@ -163,7 +163,7 @@ t.test('a failed restore gives BOOT_MIGRATE_FAILURE, and recover --retry finishe
   t.same(recovered.history.at(-1), [w.hosts[1], 0]);
 });
 
-t.test('terminate after a migration releases the new host', async (t) => {
+t.test('terminate after migration releases host', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   await migrate(w, vmId, w.hosts[1], false);
@@ -176,7 +176,7 @@ t.test('terminate after a migration releases the new host', async (t) => {
   t.same(await share(w, w.hosts[1]), { cpu: 0, vms: '' });
 });
 
-t.test('migration requests that cannot be carried out are refused with the reason', async (t) => {
+t.test('invalid requests rejected with reason', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   const pending = await w.daemon.admin.call<number>('one.vm.allocate', VM_TEMPLATE, false);
@@ -206,7 +206,7 @@ t.test('migration requests that cannot be carried out are refused with the reaso
   t.same(vm.history, [[w.hosts[0], 0]], 'no refused request changed the placement');
 });
 
-t.test('live migration between hosts of different VM drivers is refused', async (t) => {
+t.test('live migration across drivers rejected', async (t) => {
   const w = await world(t);
   const vmId = await runningVm(w);
   const qemuHost = await w.daemon.admin.call<number>('one.host.allocate', 'qemu-node', 'qemu', 'qemu', -1);
@@ -216,7 +216,7 @@ t.test('live migration between hosts of different VM drivers is refused', async 
   t.match(error.message, /host \d+ runs VMs with the "dummy" driver and host \d+ with "qemu"; move it powered off instead: live = false with migration type 1/);
 });
 
-t.test('a user without ADMIN on the VM cannot migrate it', async (t) => {
+t.test('migration needs VM ADMIN', async (t) => {
   const w = await world(t);
   await w.daemon.admin.call('one.user.allocate', 'alice', 'secret', '', []);
   const alice = w.daemon.client('alice:secret');

@@ -212,7 +212,7 @@ t.test('runOnce after stop does nothing', async (t) => {
   t.equal((await vmView(w, vmId)).state, VmState.PENDING, 'the VM still waits');
 });
 
-t.test('resched moves a RUNNING VM to another host', async (t) => {
+t.test('resched migrates to another host', async (t) => {
   const w = await world(t);
   // The migration moves the VM folder with the shared transfer driver, which takes these names as this machine.
   const first = await addHost(w, 'localhost');
@@ -233,7 +233,7 @@ t.test('resched moves a RUNNING VM to another host', async (t) => {
   t.same(await hostVmIds(w, second), [vmId], 'the new host lists the VM');
 });
 
-t.test('resched with no other host leaves the VM with a message', async (t) => {
+t.test('resched without other host waits', async (t) => {
   const w = await world(t);
   const hostId = await addHost(w, 'localhost');
   const vmId = await addVm(w);
@@ -249,7 +249,7 @@ t.test('resched with no other host leaves the VM with a message', async (t) => {
   t.match(view.message, /a rescheduled VM must move to another host/, 'SCHED_MESSAGE says why');
 });
 
-t.test('VMs pending at start are placed without waiting for a timed cycle', async (t) => {
+t.test('pending VMs placed after restart', async (t) => {
   const home = temporaryHome(t);
   const saved = process.env.STRATUS_DATASTORE_ROOTS;
   process.env.STRATUS_DATASTORE_ROOTS = path.join(home, 'datastores');

@@ -13,7 +13,7 @@ async function waitForHostState(daemon: TestDaemon, hostId: number, state: HostS
   return current;
 }
 
-t.test('a new host is monitored at once', async (t) => {
+t.test('new host monitored at once', async (t) => {
   const daemon = await startTestDaemon(t, { settings: testSettings((settings) => (settings.monitor.newHosts = true)) });
 
   const hostId = await daemon.admin.call<number>('one.host.allocate', 'node1', 'dummy', 'dummy', -1);
@@ -23,7 +23,7 @@ t.test('a new host is monitored at once', async (t) => {
   t.equal(textAt(host, 'HOST_SHARE/MAX_CPU'), '800', 'the capacity the dummy driver reports');
 });
 
-t.test('a host enabled again is monitored at once', async (t) => {
+t.test('enabled host monitored at once', async (t) => {
   const daemon = await startTestDaemon(t, { settings: testSettings((settings) => (settings.monitor.newHosts = true)) });
   const hostId = await daemon.admin.call<number>('one.host.allocate', 'node1', 'dummy', 'dummy', -1);
   await waitForHostState(daemon, hostId, HostState.MONITORED);
@@ -34,7 +34,7 @@ t.test('a host enabled again is monitored at once', async (t) => {
   t.equal(await waitForHostState(daemon, hostId, HostState.MONITORED), HostState.MONITORED, 'MONITORED again');
 });
 
-t.test('with NEW_HOSTS = NO a new host waits for the round', async (t) => {
+t.test('NEW_HOSTS NO waits for round', async (t) => {
   const daemon = await startTestDaemon(t);
 
   const hostId = await daemon.admin.call<number>('one.host.allocate', 'node1', 'dummy', 'dummy', -1);
